@@ -1,0 +1,67 @@
+/**
+ * One error base for the whole tool: a stable `code`, a message that names what went wrong and
+ * how to fix it, JSON-safe `meta`, an optional `cause`, and whether a retry can help.
+ * Library code throws these; only `cli/` turns them into output and exit codes.
+ */
+export type ErrorKind = "usage" | "config" | "load" | "internal";
+
+export interface DltAthenaErrorOptions {
+  readonly meta?: Record<string, unknown>;
+  readonly cause?: unknown;
+  /** A transient error may succeed when retried (throttling, network). Default false. */
+  readonly isTransient?: boolean;
+}
+
+export class DltAthenaError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly meta: Record<string, unknown>;
+  readonly isTransient: boolean;
+
+  constructor(code: string, kind: ErrorKind, message: string, options: DltAthenaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.kind = kind;
+    this.meta = options.meta ?? {};
+    this.isTransient = options.isTransient ?? false;
+  }
+}
+
+/** Bad command-line usage: unknown names, invalid arguments. Exit code 2. */
+export class UsageError extends DltAthenaError {
+  constructor(code: string, message: string, options?: DltAthenaErrorOptions) {
+    super(code, "usage", message, options);
+  }
+}
+
+/** Bad or missing configuration, detected before anything is uploaded. Exit code 2. */
+export class ConfigError extends DltAthenaError {
+  constructor(code: string, message: string, options?: DltAthenaErrorOptions) {
+    super(code, "config", message, options);
+  }
+}
+
+/** A step of a run failed (extract, normalize, load). Exit code 1. */
+export class LoadError extends DltAthenaError {
+  constructor(code: string, message: string, options?: DltAthenaErrorOptions) {
+    super(code, "load", message, options);
+  }
+}
+
+/** Exit codes of the CLI contract: 0 ok, 1 a load failed, 2 bad usage or config. */
+export function exitCodeOf(error: unknown): 1 | 2 {
+  if (error instanceof DltAthenaError && (error.kind === "usage" || error.kind === "config")) {
+    return 2;
+  }
+  return 1;
+}
+
+/** The `--json` form of an error: `{ status: "error", error: { code, message, ...meta } }`. */
+export function toEnvelope(error: unknown): { status: "error"; error: Record<string, unknown> } {
+  if (error instanceof DltAthenaError) {
+    return { status: "error", error: { code: error.code, message: error.message, ...error.meta } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: "error", error: { code: "internal_error", message } };
+}
