@@ -1,0 +1,81 @@
+import { Argument, Command, CommanderError, Option } from "commander";
+import { UsageError } from "../errors.js";
+import { runInit } from "./commands/init.js";
+import type { CliIo } from "./io.js";
+
+export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync"] as const;
+
+/** Thrown by actions of commands whose engine is not part of this build yet. */
+function notBuiltYet(command: string): never {
+  throw new UsageError("not_implemented", `\`dlt-athena ${command}\` is not available in this version yet.`);
+}
+
+/**
+ * The commander program, with every command and option declared once. Actions throw; `main`
+ * turns errors into output and exit codes, so the program can be parsed in tests.
+ */
+export function createProgram(io: CliIo, version: string): Command {
+  const program = new Command("dlt-athena")
+    .description("Load data into AWS Athena the way dlt does: extract, normalize, stage Parquet in S3, run Athena SQL.")
+    .version(version, "-V, --version", "print the version")
+    .option("--project-dir <dir>", "project folder holding .dlt/ (default: the current directory)")
+    .showHelpAfterError("(run with --help for usage)")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  program
+    .command("init")
+    .description("scaffold a pipeline project: <source>_pipeline.ts, the source module and .dlt/ config")
+    .argument("<source>", "`chess`, or any name for a generic starter source")
+    .argument("<destination>", "the destination; only `athena` is supported")
+    .option("--dir <dir>", "project folder to write into (default: the current directory)")
+    .option("--force", "overwrite existing files")
+    .option("--json", "print the result as JSON")
+    .action((source: string, destination: string, options: { dir?: string; force?: boolean; json?: boolean }) =>
+      runInit(io, source, destination, options, version),
+    );
+
+  program
+    .command("run")
+    .description("run a pipeline script: extract, normalize and load into Athena")
+    .argument("<script>", "the pipeline script (.ts or .js)")
+    .option("--local", "load into the embedded local engine in .dlt/local/ (no AWS account needed)")
+    .option("--dry-run", "extract and normalize, then print the plan without touching S3 or Athena")
+    .option("--json", "print the load info as one JSON document")
+    .option("--pipeline-name <name>", "override the pipeline name")
+    .option("--dataset <name>", "override the dataset name")
+    .action(() => notBuiltYet("run"));
+
+  program
+    .command("query")
+    .description("run SQL against the pipeline's dataset in Athena or the local engine")
+    .argument("<sql>", "the SQL (Athena/Trino dialect)")
+    .option("--local", "query the embedded local engine")
+    .option("--pipeline-name <name>", "resolve unqualified tables in this pipeline's dataset")
+    .addOption(new Option("--json", "print one JSON document").conflicts("csv"))
+    .addOption(new Option("--csv", "print CSV").conflicts("json"))
+    .action(() => notBuiltYet("query"));
+
+  program
+    .command("pipeline")
+    .description("inspect or manage a pipeline: info | trace | schema | drop | sync")
+    .argument("<name>", "the pipeline name")
+    .addArgument(new Argument("<operation>", PIPELINE_OPERATIONS.join(" | ")).choices(PIPELINE_OPERATIONS))
+    .option("--local", "use the embedded local engine")
+    .option("--json", "print one JSON document")
+    .action((_name: string, operation: string) => notBuiltYet(`pipeline ${operation}`));
+
+  program
+    .command("dbt-profile")
+    .description("print a dbt profile (dbt-athena) for the pipeline's destination")
+    .option("--pipeline-name <name>", "the pipeline")
+    .action(() => notBuiltYet("dbt-profile"));
+
+  return program;
+}
+
+/** Exit code for a commander error: help and version are successes, anything else is bad usage. */
+export function exitCodeOfCommander(error: CommanderError): 0 | 2 {
+  return ["commander.helpDisplayed", "commander.help", "commander.version"].includes(error.code) ? 0 : 2;
+}

@@ -1,0 +1,91 @@
+/**
+ * A source for the public chess.com API (https://www.chess.com/news/view/published-data-api):
+ * player profiles, the list of monthly game archives, and the games of each month, loaded
+ * incrementally by archive month so a second run only asks for new months.
+ */
+import { incremental, resource, source } from "dlt-athena";
+
+export interface ChessOptions {
+  /** chess.com user names. */
+  readonly players: readonly string[];
+  /** First archive month to load, `YYYY/MM` (inclusive). */
+  readonly startMonth?: string;
+  /** Last archive month to load, `YYYY/MM` (inclusive). */
+  readonly endMonth?: string;
+  /** API root; set `SOURCES__CHESS__BASE_URL` to point it elsewhere (a mirror, a test server). */
+  readonly baseUrl?: string;
+}
+
+const DEFAULT_BASE_URL = "https://api.chess.com/pub";
+
+interface Archives {
+  readonly archives: readonly string[];
+}
+
+interface MonthOfGames {
+  readonly games: ReadonlyArray<Record<string, unknown>>;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { headers: { "User-Agent": "dlt-athena chess source" } });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  return (await response.json()) as T;
+}
+
+/** `https://…/games/2022/11` → `2022/11` */
+function monthOf(archiveUrl: string): string {
+  return archiveUrl.split("/").slice(-2).join("/");
+}
+
+export function chessSource(options: ChessOptions) {
+  const baseUrl = (options.baseUrl ?? process.env.SOURCES__CHESS__BASE_URL ?? DEFAULT_BASE_URL).replace(/\/$/, "");
+  const players = options.players.map((name) => name.toLowerCase());
+
+  const inRange = (month: string) =>
+    (options.startMonth === undefined || month >= options.startMonth) &&
+    (options.endMonth === undefined || month <= options.endMonth);
+
+  return source("chess", () => {
+    const playersProfiles = resource(
+      async function* () {
+        for (const player of players) yield await getJson<Record<string, unknown>>(`${baseUrl}/player/${player}`);
+      },
+      { name: "players_profiles", writeDisposition: "merge", primaryKey: "player_id" },
+    );
+
+    const playersArchives = resource(
+      async function* () {
+        for (const player of players) {
+          const { archives } = await getJson<Archives>(`${baseUrl}/player/${player}/games/archives`);
+          yield archives.filter((url) => inRange(monthOf(url))).map((url) => ({ player, url, month: monthOf(url) }));
+        }
+      },
+      { name: "players_archives", writeDisposition: "replace" },
+    );
+
+    // Each game row carries the archive month it came from; the cursor remembers the newest month
+    // loaded, so the next run skips every archive before it (the current month is fetched again,
+    // and games already loaded are dropped by their url).
+    const playersGames = resource(
+      async function* ({ incremental: cursor }) {
+        const lastMonth = cursor?.lastValue as string | undefined;
+        for (const player of players) {
+          const { archives } = await getJson<Archives>(`${baseUrl}/player/${player}/games/archives`);
+          for (const url of archives) {
+            const month = monthOf(url);
+            if (!inRange(month) || (lastMonth !== undefined && month < lastMonth)) continue;
+            const { games } = await getJson<MonthOfGames>(url);
+            yield games.map((game) => ({ ...game, archive_month: month }));
+          }
+        }
+      },
+      {
+        name: "players_games",
+        writeDisposition: "append",
+        incremental: incremental("archive_month", { primaryKey: "url" }),
+      },
+    );
+
+    return [playersProfiles, playersArchives, playersGames];
+  });
+}

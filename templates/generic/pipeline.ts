@@ -1,0 +1,18 @@
+/**
+ * Loads {{source_name}} into Athena.
+ *
+ *   dlt-athena run {{source_name}}_pipeline.ts           # into AWS (fill in .dlt/secrets.toml first)
+ *   dlt-athena run {{source_name}}_pipeline.ts --local   # into the embedded local engine
+ */
+import { pipeline } from "dlt-athena";
+import { {{sourceFn}} } from "./{{source_name}}/index.js";
+
+const {{pipelineVar}} = pipeline({
+  pipelineName: "{{source_name}}_pipeline",
+  destination: "athena",
+  staging: "filesystem",
+  datasetName: "{{source_name}}_data",
+});
+
+const loadInfo = await {{pipelineVar}}.run({{sourceFn}}());
+console.error(loadInfo.toString());
