@@ -29,7 +29,8 @@ export const DATA_TYPES: readonly DataType[] = [
   "binary",
 ];
 
-export type WriteDisposition = "append" | "replace" | "merge";
+/** `skip` is used only by dlt's own `_dlt_version` and `_dlt_loads` tables (written by the loader). */
+export type WriteDisposition = "append" | "replace" | "merge" | "skip";
 export type MergeStrategy = "delete-insert" | "upsert";
 export type TableFormat = "hive" | "iceberg";
 
@@ -55,6 +56,7 @@ export interface ColumnHint {
   readonly primaryKey?: boolean;
   readonly mergeKey?: boolean;
   readonly partition?: boolean;
+  readonly unique?: boolean;
 }
 
 export interface ColumnSchema {
@@ -93,6 +95,17 @@ export interface TableSchema {
   readonly resource?: string;
   /** Unique suffix of an Iceberg table's location, fixed when the table is first created. */
   readonly locationTag?: string;
+  /**
+   * Hints for columns that have no data type yet (e.g. `primaryKey: "id"` before any data): the
+   * column is created, with these hints, when its first value arrives.
+   */
+  readonly columnHints?: Readonly<Record<string, ColumnHint>>;
+  /** True once a row was normalized into the table; tables that never saw data are not created. */
+  readonly seenData?: boolean;
+  /** Nesting depth beyond which dicts and lists stay `json` (root tables; default 1000). */
+  readonly maxTableNesting?: number;
+  /** Propagate `_dlt_root_id` to nested tables even without merge (dlt's `root_key` hint). */
+  readonly rootKeyPropagation?: boolean;
 }
 
 export interface StoredSchema {

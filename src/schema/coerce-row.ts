@@ -1,0 +1,181 @@
+/**
+ * Fits one normalized row into a table (dlt's `Schema.coerce_row` + `apply_schema_contract`):
+ * existing columns coerce their values, values that do not fit go to variant columns, new columns
+ * are inferred, and the contract decides whether new tables, columns and variants are allowed.
+ * Pure: it returns what would change; `Schema.coerceRow` commits it.
+ */
+import { coerceValue, isCannotCoerce } from "./coerce.js";
+import { contractViolationError, isDltName, type ContractEntity, type ResolvedContract } from "./contracts.js";
+import { dltColumnSchema } from "./dlt-tables.js";
+import { inferDataType } from "./infer.js";
+import { shortenFragments } from "./naming.js";
+import { LoadError } from "../errors.js";
+import type { ColumnHint, ColumnSchema, DataType, TableSchema } from "./types.js";
+
+/** A row as produced by the normalizer: normalized column names to raw values. */
+export type DataRow = Record<string, unknown>;
+
+/** The outcome of fitting one row into its table. */
+export type CoerceRowResult =
+  | {
+      readonly kind: "ok";
+      /** The row with every value in its column's representation (see `coerce.ts`); nulls dropped. */
+      readonly row: DataRow;
+      /** Columns this row added (in row order), variants included. Empty when nothing changed. */
+      readonly newColumns: readonly ColumnSchema[];
+      /** The table did not exist or had never seen data before this row. */
+      readonly isNewTable: boolean;
+    }
+  | {
+      readonly kind: "discarded";
+      /** The contract entity (`discard_row`) that dropped the row. */
+      readonly entity: ContractEntity;
+      readonly column?: string;
+    };
+
+/**
+ * The name of the variant column holding values of `dataType` that did not fit `column`.
+ *
+ * @example
+ * variantColumnName("price", "text"); // "price__v_text"
+ */
+export function variantColumnName(column: string, dataType: DataType): string {
+  return shortenFragments(column, `v_${dataType}`);
+}
+
+/**
+ * Fits `row` into `table` (which may not exist yet) under `contract`; throws on a frozen contract.
+ *
+ * @example
+ * planRowCoercion("t", undefined, { id: "1" }, EVOLVE_CONTRACT);
+ * // { kind: "ok", row: { id: "1" }, newColumns: [{ name: "id", dataType: "text", nullable: true }], isNewTable: true }
+ */
+export function planRowCoercion(
+  tableName: string,
+  table: TableSchema | undefined,
+  row: DataRow,
+  contract: ResolvedContract,
+): CoerceRowResult {
+  const isNewTable = table === undefined || table.seenData !== true;
+  const isDltTable = isDltName(tableName);
+  if (isNewTable && !isDltTable && contract.tables !== "evolve") {
+    // A table cannot half-exist, so `discard_value` drops the row too.
+    if (contract.tables === "freeze") {
+      throw contractViolationError({ entity: "tables", table: tableName });
+    }
+    return { kind: "discarded", entity: "tables" };
+  }
+  const out: DataRow = {};
+  const newColumns: ColumnSchema[] = [];
+  const columns = table?.columns ?? {};
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (value === null || value === undefined) {
+      continue;
+    }
+    const existing = columns[key];
+    const placed =
+      existing === undefined
+        ? placeNewColumn(tableName, table, key, value, isNewTable || isDltTable ? "evolve" : contract.columns)
+        : placeExistingColumn(tableName, columns, existing, value, isDltTable ? "evolve" : contract.dataType);
+    if (placed.kind === "discardRow") {
+      return { kind: "discarded", entity: placed.entity, column: placed.column };
+    }
+    if (placed.kind === "value") {
+      out[placed.column] = placed.value;
+      if (placed.newColumn !== undefined) {
+        newColumns.push(placed.newColumn);
+      }
+    }
+  }
+  return { kind: "ok", row: out, newColumns, isNewTable };
+}
+
+type Placement =
+  | { readonly kind: "value"; readonly column: string; readonly value: unknown; readonly newColumn?: ColumnSchema }
+  | { readonly kind: "discardValue" }
+  | { readonly kind: "discardRow"; readonly entity: ContractEntity; readonly column: string };
+
+function placeNewColumn(
+  tableName: string,
+  table: TableSchema | undefined,
+  key: string,
+  value: unknown,
+  mode: ResolvedContract["columns"],
+): Placement {
+  if (!isDltName(key) && mode !== "evolve") {
+    if (mode === "freeze") {
+      throw contractViolationError({ entity: "columns", table: tableName, column: key });
+    }
+    return mode === "discard_row" ? { kind: "discardRow", entity: "columns", column: key } : { kind: "discardValue" };
+  }
+  const column = dltColumnSchema(key) ?? inferredColumn(key, value, table?.columnHints?.[key]);
+  const coerced = coerceValue(value, column);
+  if (isCannotCoerce(coerced)) {
+    throw cannotCoerceError(tableName, key, column.dataType, value);
+  }
+  return { kind: "value", column: key, value: coerced, newColumn: column };
+}
+
+function placeExistingColumn(
+  tableName: string,
+  columns: TableSchema["columns"],
+  existing: ColumnSchema,
+  value: unknown,
+  mode: ResolvedContract["dataType"],
+): Placement {
+  const coerced = coerceValue(value, existing);
+  if (!isCannotCoerce(coerced)) {
+    return { kind: "value", column: existing.name, value: coerced };
+  }
+  // The inferred type always accepts its own value, so the variant can only fail if it was typed by hand.
+  const dataType = inferDataType(value) ?? "text";
+  const variantName = variantColumnName(existing.name, dataType);
+  const variant = columns[variantName];
+  if (variant !== undefined) {
+    const inVariant = coerceValue(value, variant);
+    if (isCannotCoerce(inVariant)) {
+      throw cannotCoerceError(tableName, variantName, variant.dataType, value);
+    }
+    return { kind: "value", column: variantName, value: inVariant };
+  }
+  if (mode !== "evolve") {
+    if (mode === "freeze") {
+      throw contractViolationError({ entity: "dataType", table: tableName, column: variantName, dataType });
+    }
+    return mode === "discard_row"
+      ? { kind: "discardRow", entity: "dataType", column: variantName }
+      : { kind: "discardValue" };
+  }
+  const newColumn: ColumnSchema = { name: variantName, dataType, nullable: true, variant: true };
+  return { kind: "value", column: variantName, value: coerceValue(value, newColumn), newColumn };
+}
+
+function inferredColumn(name: string, value: unknown, hint: ColumnHint | undefined): ColumnSchema {
+  const dataType = hint?.dataType ?? inferDataType(value) ?? "text";
+  return columnFromHint(name, dataType, hint);
+}
+
+/**
+ * A column built from a hint and a data type; unset flags are left out (nullable defaults to true).
+ *
+ * @example
+ * columnFromHint("id", "bigint", { primaryKey: true });
+ * // { name: "id", dataType: "bigint", nullable: false, primaryKey: true }
+ */
+export function columnFromHint(name: string, dataType: DataType, hint: ColumnHint | undefined): ColumnSchema {
+  const { dataType: _ignored, nullable, ...flags } = hint ?? {};
+  // Primary keys are NOT NULL in dlt unless the hint says otherwise.
+  const isNullable = nullable ?? !(flags.primaryKey === true);
+  const definedFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { name, dataType, nullable: isNullable, ...definedFlags };
+}
+
+function cannotCoerceError(table: string, column: string, dataType: DataType, value: unknown): LoadError {
+  return new LoadError(
+    "cannot_coerce_column",
+    `Can't coerce a value of type \`${inferDataType(value) ?? "null"}\` into column \`${column}\` ` +
+      `of table \`${table}\` with data type \`${dataType}\`. Change the column's hint or the data.`,
+    { meta: { table, column, dataType } },
+  );
+}
