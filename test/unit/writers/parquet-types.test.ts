@@ -9,7 +9,7 @@ import { parquetMetadata } from "hyparquet";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ColumnSchema, DataType } from "../../../src/schema/types.js";
 import { ParquetWriter } from "../../../src/writers/parquet-writer.js";
-import { pageTypesOf, readParquet } from "./read-parquet.js";
+import { pageTypesOf, readParquet } from "../../support/read-parquet.js";
 
 const col = (name: string, dataType: DataType, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
   name,

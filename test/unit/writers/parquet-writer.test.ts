@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, LoadError } from "../../../src/errors.js";
 import type { ColumnSchema, DataType } from "../../../src/schema/types.js";
 import { ParquetWriter } from "../../../src/writers/parquet-writer.js";
-import { readParquet } from "./read-parquet.js";
+import { readParquet } from "../../support/read-parquet.js";
 
 const col = (name: string, dataType: DataType, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
   name,

@@ -1,0 +1,209 @@
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { normalizeContextFor, normalizeItem } from "../normalize/relational.js";
+import type { NormalizeContext } from "../normalize/relational.js";
+import { isDltName } from "../schema/contracts.js";
+import { normalizeTableIdentifier } from "../schema/naming.js";
+import type { Schema } from "../schema/schema.js";
+import type { SchemaContract } from "../schema/types.js";
+import { resourceStateOf } from "../pipeline/state.js";
+import type { PipelineState } from "../pipeline/state.js";
+import type { Item, Resource, ResourceContext } from "../source/resource.js";
+import { ParquetWriter } from "../writers/parquet-writer.js";
+import type { ParquetCompression } from "../writers/parquet-writer.js";
+import type { Row, WrittenFile } from "../writers/file-writer.js";
+import { pagesOf, pagesOfResource } from "./iterate.js";
+import { resourceHints } from "./hints.js";
+
+/** Rows buffered per table before they are handed to its writer. */
+const FLUSH_ROWS = 2048;
+
+export interface ExtractOptions {
+  readonly loadId: string;
+  /** Folder receiving the finished Parquet files (the package's new jobs). */
+  readonly directory: string;
+  readonly schema: Schema;
+  readonly sourceName: string;
+  readonly state: PipelineState;
+  readonly instance: DuckDBInstance;
+  readonly contract?: SchemaContract;
+  readonly compression?: ParquetCompression;
+  readonly maxRowsPerFile?: number;
+  readonly maxBytesPerFile?: number;
+  /** Called after each page with the running total of items, for progress output. */
+  readonly onProgress?: (resource: string, items: number) => void;
+}
+
+export interface ExtractResult {
+  readonly files: readonly WrittenFile[];
+  /** Items read per resource (after incremental filtering). */
+  readonly items: Readonly<Record<string, number>>;
+  /** Rows written per table. */
+  readonly rows: Readonly<Record<string, number>>;
+}
+
+interface TableBuffer {
+  rows: Row[];
+  readonly writer: ParquetWriter;
+}
+
+/**
+ * Streams resources through the relational normalizer into one Parquet writer per table. Pages are
+ * pulled one at a time, so memory holds at most a page plus each table's small row buffer.
+ */
+export class Extractor {
+  private readonly options: ExtractOptions;
+  private readonly tables = new Map<string, TableBuffer>();
+  private readonly files: WrittenFile[] = [];
+  private readonly items: Record<string, number> = {};
+  private readonly rows: Record<string, number> = {};
+  private readonly contexts = new Map<string, NormalizeContext>();
+  private readonly resourceContexts = new Map<Resource, ResourceContext>();
+
+  constructor(options: ExtractOptions) {
+    this.options = options;
+  }
+
+  /** Extracts the given resources; transformers are fed by their parent's pages. */
+  async extract(resources: readonly Resource[]): Promise<ExtractResult> {
+    try {
+      const selected = new Set(resources);
+      for (const resource of resources) {
+        if (resource.parent && selected.has(resource.parent)) continue; // fed by its parent below
+        await this.extractResource(resource, resources);
+      }
+      for (const [table, buffer] of this.tables) {
+        await this.flush(table, buffer);
+        this.files.push(...(await buffer.writer.close()));
+      }
+    } catch (error) {
+      await Promise.allSettled([...this.tables.values()].map((buffer) => buffer.writer.abort()));
+      throw error;
+    }
+    return { files: this.files, items: this.items, rows: this.rows };
+  }
+
+  private contextOf(resource: Resource): ResourceContext {
+    const known = this.resourceContexts.get(resource);
+    if (known) return known;
+    // dlt's own tables (the state row) have no resource state of their own.
+    const state = isDltName(resource.name) ? {} : resourceStateOf(this.options.state, this.options.sourceName, resource.name);
+    const cursor = resource.options.incremental;
+    if (cursor) {
+      const cursors = (state.incremental ??= {});
+      cursors[cursor.cursorPath] = cursor.bind(cursors[cursor.cursorPath]);
+    }
+    const context = { state, ...(cursor ? { incremental: cursor } : {}) };
+    this.resourceContexts.set(resource, context);
+    return context;
+  }
+
+  private async extractResource(resource: Resource, all: readonly Resource[]): Promise<void> {
+    const context = this.contextOf(resource);
+    const children = all.filter((candidate) => candidate.parent === resource);
+    const pages = resource.parent
+      ? this.pagesOfOrphanTransformer(resource, context)
+      : pagesOfResource(resource, context);
+    await this.consume(resource, context, pages, children, all);
+  }
+
+  /** A transformer whose parent was not selected: the parent runs only to feed it. */
+  private async *pagesOfOrphanTransformer(resource: Resource, context: ResourceContext): AsyncGenerator<Item[]> {
+    const parent = resource.parent!;
+    const parentContext = this.contextOf(parent);
+    for await (const page of parent.parent ? this.pagesOfOrphanTransformer(parent, parentContext) : pagesOfResource(parent, parentContext)) {
+      for (const item of parent.options.incremental ? parent.options.incremental.filter(page, parent.name) : page) {
+        yield* pagesOf(resource.transform!(item, context));
+      }
+    }
+  }
+
+  private async consume(
+    resource: Resource,
+    context: ResourceContext,
+    pages: AsyncIterable<Item[]>,
+    children: readonly Resource[],
+    all: readonly Resource[],
+  ): Promise<void> {
+    const childContexts = children.map((child) => this.contextOf(child));
+    for await (const rawPage of pages) {
+      const page = context.incremental ? context.incremental.filter(rawPage, resource.name) : rawPage;
+      this.items[resource.name] = (this.items[resource.name] ?? 0) + page.length;
+      await this.writePage(resource, page);
+      this.options.onProgress?.(resource.name, this.items[resource.name] ?? 0);
+      for (const [index, child] of children.entries()) {
+        const grandChildren = all.filter((candidate) => candidate.parent === child);
+        for (const item of page) {
+          const childContext = childContexts[index]!;
+          await this.consume(child, childContext, pagesOf(child.transform!(item, childContext)), grandChildren, all);
+        }
+      }
+    }
+  }
+
+  private rootTableOf(resource: Resource, item: Item): string {
+    const tableName = resource.options.tableName;
+    const raw = typeof tableName === "function" ? tableName(item) : (tableName ?? resource.name);
+    return normalizeTableIdentifier(raw);
+  }
+
+  private normalizeContext(resource: Resource, table: string): NormalizeContext {
+    let context = this.contexts.get(table);
+    if (!context) {
+      const { schema } = this.options;
+      schema.applyHints(table, resourceHints(resource));
+      context = normalizeContextFor(schema, table, this.options.loadId);
+      this.contexts.set(table, context);
+    }
+    return context;
+  }
+
+  private async writePage(resource: Resource, page: readonly Item[]): Promise<void> {
+    const { schema, contract } = this.options;
+    for (const item of page) {
+      const context = this.normalizeContext(resource, this.rootTableOf(resource, item));
+      const rows = normalizeItem(item, context);
+      let next = rows.next();
+      while (!next.done) {
+        const [table, row, parent] = next.value;
+        const result = schema.coerceRow(table, row, { ...(parent !== undefined ? { parent } : {}), ...(contract ? { contract } : {}) });
+        if (result.kind === "discarded") {
+          next = rows.next(false);
+          continue;
+        }
+        const buffer = this.bufferOf(table);
+        buffer.rows.push(result.row);
+        if (buffer.rows.length >= FLUSH_ROWS) await this.flush(table, buffer);
+        next = rows.next(true);
+      }
+    }
+  }
+
+  private bufferOf(table: string): TableBuffer {
+    let buffer = this.tables.get(table);
+    if (!buffer) {
+      const { directory, instance, compression, maxRowsPerFile, maxBytesPerFile } = this.options;
+      buffer = {
+        rows: [],
+        writer: new ParquetWriter({
+          table,
+          directory,
+          instance,
+          ...(compression ? { compression } : {}),
+          ...(maxRowsPerFile ? { maxRowsPerFile } : {}),
+          ...(maxBytesPerFile ? { maxBytesPerFile } : {}),
+        }),
+      };
+      this.tables.set(table, buffer);
+    }
+    return buffer;
+  }
+
+  private async flush(table: string, buffer: TableBuffer): Promise<void> {
+    if (buffer.rows.length === 0) return;
+    const columns = Object.values(this.options.schema.getTable(table)?.columns ?? {});
+    this.rows[table] = (this.rows[table] ?? 0) + buffer.rows.length;
+    const rows = buffer.rows;
+    buffer.rows = [];
+    this.files.push(...(await buffer.writer.write(rows, columns)));
+  }
+}

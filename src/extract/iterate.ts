@@ -1,0 +1,79 @@
+import type { Item, Resource, ResourceContext } from "../source/resource.js";
+
+/** Loose items are grouped into pages of this size before normalization. */
+export const PAGE_SIZE = 1000;
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && typeof value === "object" && Symbol.iterator in value && typeof value !== "string";
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === "object" && Symbol.asyncIterator in value;
+}
+
+/**
+ * Turns whatever a resource or transformer produced into pages of items. A yielded array is a
+ * page; loose items are batched. Nothing is read ahead beyond one page.
+ */
+export async function* pagesOf(produced: unknown): AsyncGenerator<Item[]> {
+  let value = produced;
+  if (value instanceof Promise) value = await value;
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    // An array given as data is a list of items, which may themselves be pages.
+    yield* batch(value);
+    return;
+  }
+  if (isAsyncIterable(value)) {
+    yield* batchAsync(value);
+    return;
+  }
+  if (isIterable(value) && !(value instanceof Uint8Array)) {
+    yield* batch(value);
+    return;
+  }
+  yield [value];
+}
+
+async function* batch(items: Iterable<unknown>): AsyncGenerator<Item[]> {
+  let page: Item[] = [];
+  for (const item of items) {
+    if (Array.isArray(item)) {
+      if (page.length > 0) yield page;
+      page = [];
+      if (item.length > 0) yield item;
+      continue;
+    }
+    page.push(item);
+    if (page.length >= PAGE_SIZE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+async function* batchAsync(items: AsyncIterable<unknown>): AsyncGenerator<Item[]> {
+  let page: Item[] = [];
+  for await (const item of items) {
+    if (Array.isArray(item)) {
+      if (page.length > 0) yield page;
+      page = [];
+      if (item.length > 0) yield item;
+      continue;
+    }
+    page.push(item);
+    // An async source may be slow between items: hand over what we have at each page boundary.
+    if (page.length >= PAGE_SIZE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** The pages of a resource that is not a transformer. */
+export function pagesOfResource(resource: Resource, context: ResourceContext): AsyncGenerator<Item[]> {
+  const data = resource.data;
+  return pagesOf(typeof data === "function" ? data(context) : data);
+}

@@ -1,0 +1,70 @@
+import type { ResolvedConfig } from "../config/resolve.js";
+import type { LoadPackage } from "../packages/load-package.js";
+import type { StoredSchema } from "../schema/types.js";
+import type { PipelineState } from "./state.js";
+
+/** The final state of one file job after a load. */
+export interface LoadJobResult {
+  readonly job: string;
+  readonly table: string;
+  readonly state: "completed" | "failed";
+  readonly rows?: number;
+  readonly bytes?: number;
+  /** Where the file went (an S3 URL or a local path). */
+  readonly target?: string;
+  readonly failure?: string;
+}
+
+export interface QueryStats {
+  /** Statements executed. */
+  readonly count: number;
+  /** The longest chain of statements that had to run one after another. */
+  readonly longestChain: number;
+  readonly seconds: number;
+  readonly bytesScanned?: number;
+}
+
+export interface PackageLoadResult {
+  readonly jobs: readonly LoadJobResult[];
+  readonly queries: QueryStats;
+  /** Things the user should know, e.g. a merge on a Hive table that fell back to append. */
+  readonly warnings: readonly string[];
+}
+
+/** What the pipeline hands a destination for one package. */
+export interface LoadContext {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly schema: StoredSchema;
+  /** The pipeline state shipped with the package, when it changed. */
+  readonly state: Omit<PipelineState, "_local"> | undefined;
+}
+
+/** The newest state and schemas stored in a destination for one pipeline. */
+export interface RestoredState {
+  readonly state: Omit<PipelineState, "_local">;
+  readonly schemas: readonly StoredSchema[];
+}
+
+/**
+ * A destination loads normalized packages. Loading must be idempotent per load id: a package
+ * interrupted half-way is handed over again and must complete without duplicating rows.
+ */
+export interface Destination {
+  /** e.g. `athena` or `athena (local)`, for summaries. */
+  readonly name: string;
+  /** Where the data goes, for summaries (e.g. `s3://lake/raw on awsdatacatalog`). */
+  readonly location: string;
+  loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult>;
+  /** The newest stored state of the pipeline, or undefined when the destination has none. */
+  restoreState(pipelineName: string): Promise<RestoredState | undefined>;
+  close(): Promise<void>;
+}
+
+export interface DestinationFactoryInput {
+  readonly config: ResolvedConfig;
+  readonly pipelineName: string;
+  readonly datasetName: string;
+}
+
+export type DestinationFactory = (input: DestinationFactoryInput) => Promise<Destination>;

@@ -1,0 +1,384 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { resolveConfig } from "../config/resolve.js";
+import type { ResolvedConfig } from "../config/resolve.js";
+import { ConfigError, DltAthenaError, LoadError, UsageError } from "../errors.js";
+import { Extractor } from "../extract/extract.js";
+import { createLoadPackage, listLoadPackages, openLoadPackage } from "../packages/load-package.js";
+import type { LoadPackage } from "../packages/load-package.js";
+import { createLoadIdGenerator } from "../packages/load-id.js";
+import { normalizeTableIdentifier } from "../schema/naming.js";
+import { Schema } from "../schema/schema.js";
+import { DLT_STATE_TABLE } from "../schema/types.js";
+import type { ColumnHint, SchemaContract, StoredSchema, TableFormat } from "../schema/types.js";
+import { Resource, resource } from "../source/resource.js";
+import type { ResourceOptions, WriteDispositionOption } from "../source/resource.js";
+import { Source } from "../source/source.js";
+import type { Destination, DestinationFactory } from "./destination.js";
+import { LoadInfo } from "./load-info.js";
+import type { PackageInfo } from "./load-info.js";
+import { runContext } from "./run-context.js";
+import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
+import type { PipelineState } from "./state.js";
+import { WorkingFolder, defaultPipelinesDir } from "./working-folder.js";
+
+export interface PipelineOptions {
+  /** Names the working folder and the state kept in the destination. Default `dlt_athena_pipeline`. */
+  readonly pipelineName?: string;
+  /** `"athena"`, or a destination object (for custom destinations and tests). */
+  readonly destination?: "athena" | Destination;
+  /** Athena always stages Parquet files in the filesystem destination (`[destination.filesystem]`). */
+  readonly staging?: "filesystem";
+  /** The Athena database (and S3 folder). Default `<pipelineName>_dataset`. */
+  readonly datasetName?: string;
+  /** Where working folders live. Default `[pipeline] pipelines_dir`, else `~/.dlt-athena/pipelines`. */
+  readonly pipelinesDir?: string;
+  /** Show progress on stderr (the CLI turns it on for terminals). */
+  readonly progress?: boolean;
+  /** The folder holding `.dlt/`. Default the current directory (or the CLI's `--project-dir`). */
+  readonly projectDir?: string;
+}
+
+/** Hints `run` and `extract` apply to every resource of the data. */
+export interface RunOptions {
+  readonly tableName?: string;
+  readonly writeDisposition?: WriteDispositionOption;
+  readonly primaryKey?: string | readonly string[];
+  readonly columns?: Readonly<Record<string, ColumnHint>>;
+  readonly tableFormat?: TableFormat;
+  readonly schemaContract?: SchemaContract;
+}
+
+/** Data `run` accepts: a source, resources, or plain items with a `tableName`. */
+export type PipelineData = Source | Resource | readonly Resource[] | readonly unknown[] | Iterable<unknown> | AsyncIterable<unknown>;
+
+const destinationFactories = new Map<string, () => Promise<DestinationFactory>>();
+
+/** Makes a destination available by name; the Athena module registers itself this way. */
+export function registerDestination(name: string, load: () => Promise<DestinationFactory>): void {
+  destinationFactories.set(name, load);
+}
+
+/** Rows and bytes of each job file, written by extract and read by destinations for summaries. */
+export const JOB_MANIFEST = "jobs.json";
+
+export interface JobManifestEntry {
+  readonly job: string;
+  readonly table: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+export interface StepTrace {
+  readonly step: "sync" | "extract" | "load";
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+/**
+ * A pipeline moves data from sources into a dataset: `run` = extract (with normalization into
+ * Parquet) → load. Unfinished packages of earlier runs are loaded first.
+ *
+ * @example
+ * const p = pipeline({ pipelineName: "shop", destination: "athena", staging: "filesystem", datasetName: "shop_data" });
+ * const info = await p.run([{ id: 1, items: [{ sku: "A" }] }], { tableName: "orders" });
+ */
+export class Pipeline {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly folder: WorkingFolder;
+  readonly config: ResolvedConfig;
+  private readonly destinationOption: "athena" | Destination;
+  private destinationValue: Destination | undefined;
+  private stateValue: PipelineState | undefined;
+  private schemas = new Map<string, Schema>();
+  private readonly nextLoadId = createLoadIdGenerator();
+  private trace: StepTrace[] = [];
+  lastTrace: { readonly steps: readonly StepTrace[]; readonly loadInfo?: unknown } | undefined;
+
+  constructor(options: PipelineOptions = {}) {
+    const overrides = runContext().overrides;
+    this.pipelineName = overrides.pipelineName ?? options.pipelineName ?? "dlt_athena_pipeline";
+    this.datasetName = normalizeTableIdentifier(overrides.datasetName ?? options.datasetName ?? `${this.pipelineName}_dataset`);
+    const projectDir = overrides.projectDir ?? options.projectDir ?? process.cwd();
+    this.config = resolveConfig({
+      projectDir,
+      flags: overrides.isLocal ? { "destination.athena.local": true } : {},
+    });
+    const pipelinesDir = options.pipelinesDir ?? this.config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir();
+    this.folder = new WorkingFolder(pipelinesDir, this.pipelineName);
+    this.destinationOption = options.destination ?? "athena";
+    if (options.staging !== undefined && options.staging !== "filesystem") {
+      throw new UsageError("unsupported_staging", `Staging "${String(options.staging)}" is not supported: Athena stages files with "filesystem".`);
+    }
+  }
+
+  /** The pipeline state (source and resource state, incremental cursors). */
+  get state(): PipelineState {
+    if (!this.stateValue) throw new UsageError("state_not_loaded", "The pipeline state is available after the first run, extract or sync.");
+    return this.stateValue;
+  }
+
+  /** The schema of the last source extracted, or the first stored one. */
+  get defaultSchema(): Schema | undefined {
+    const name = this.stateValue?.default_schema_name;
+    return name ? this.schemas.get(name) : undefined;
+  }
+
+  /** Extracts and loads `data`, after completing any unfinished package. */
+  async run(data?: PipelineData, options: RunOptions = {}): Promise<LoadInfo> {
+    const startedAt = new Date();
+    this.trace = [];
+    await this.open();
+    const packages: PackageInfo[] = [];
+    packages.push(...(await this.step("load", () => this.loadPending())));
+    if (data !== undefined) {
+      const loadId = await this.step("extract", () => this.extractPackage(data, options));
+      packages.push(...(await this.step("load", () => this.loadPending([loadId]))));
+    }
+    const info = await this.finish(startedAt, packages);
+    const failed = packages.flatMap((p) => p.jobs).filter((j) => j.state === "failed");
+    if (failed.length > 0) {
+      throw new LoadError(
+        "load_failed",
+        `${failed.length} job(s) failed: ${failed.map((j) => `${j.job}: ${j.failure ?? "unknown"}`).join("; ")}. The package stays in ${this.folder.packagesRoot}; fix the cause and run again to complete it.`,
+        { meta: { loadInfo: info.toJSON() } },
+      );
+    }
+    return info;
+  }
+
+  /** Extracts and normalizes `data` into a new load package; returns its load id. */
+  async extract(data: PipelineData, options: RunOptions = {}): Promise<string> {
+    await this.open();
+    return this.extractPackage(data, options);
+  }
+
+  /** Packages are normalized while they are extracted; this returns the load ids waiting to load. */
+  async normalize(): Promise<string[]> {
+    await this.open();
+    return (await listLoadPackages(this.folder.packagesRoot)).filter((p) => p.state === "normalized").map((p) => p.loadId);
+  }
+
+  /** Loads every package that is not loaded yet, oldest first. */
+  async load(): Promise<LoadInfo> {
+    const startedAt = new Date();
+    await this.open();
+    return this.finish(startedAt, await this.loadPending());
+  }
+
+  private async step<T>(step: StepTrace["step"], fn: () => Promise<T>): Promise<T> {
+    const started = new Date();
+    try {
+      const result = await fn();
+      this.trace.push({ step, startedAt: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000 });
+      return result;
+    } catch (error) {
+      this.trace.push({ step, startedAt: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, error: error instanceof Error ? error.message : String(error) });
+      await this.folder.writeTrace({ steps: this.trace }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async finish(startedAt: Date, packages: PackageInfo[]): Promise<LoadInfo> {
+    const destination = this.destinationValue;
+    const info = new LoadInfo({
+      pipelineName: this.pipelineName,
+      datasetName: this.datasetName,
+      destination: destination?.name ?? String(this.destinationOption),
+      location: destination?.location ?? "",
+      packages,
+      startedAt,
+      finishedAt: new Date(),
+    });
+    this.lastTrace = { steps: this.trace, loadInfo: info.toJSON() };
+    await this.folder.writeTrace(this.lastTrace);
+    runContext().loadInfos.push(info);
+    return info;
+  }
+
+  /** Reads the local state and schemas; on a fresh machine restores them from the destination. */
+  private async open(): Promise<void> {
+    if (this.stateValue) return;
+    await this.folder.ensure();
+    let state = await this.folder.readState();
+    if (!state) {
+      state = newPipelineState(this.pipelineName, this.datasetName);
+      const restored = await this.step("sync", () => this.restoreFromDestination());
+      if (restored) {
+        state = { ...restored.state, _local: { first_run: false } };
+        for (const schema of restored.schemas) await this.folder.writeSchema(schema);
+        await this.folder.writeState(state);
+      }
+    }
+    this.stateValue = state;
+    for (const stored of await this.folder.listSchemas()) this.schemas.set(stored.name, Schema.fromJSON(stored));
+  }
+
+  private async restoreFromDestination() {
+    const destination = await this.destination().catch((error: unknown) => {
+      // Without a configured destination there is nothing to restore from; extract still works.
+      if (error instanceof ConfigError || (error instanceof UsageError && error.code === "destination_not_available")) return undefined;
+      throw error;
+    });
+    return destination?.restoreState(this.pipelineName);
+  }
+
+  /** Restores state and schemas from the destination, replacing the local ones (`pipeline sync`). */
+  async sync(): Promise<boolean> {
+    await this.folder.ensure();
+    const restored = await (await this.destination()).restoreState(this.pipelineName);
+    if (!restored) return false;
+    for (const schema of restored.schemas) await this.folder.writeSchema(schema);
+    this.stateValue = { ...restored.state, _local: { first_run: false } };
+    await this.folder.writeState(this.stateValue);
+    return true;
+  }
+
+  private async destination(): Promise<Destination> {
+    if (this.destinationValue) return this.destinationValue;
+    if (typeof this.destinationOption !== "string") return (this.destinationValue = this.destinationOption);
+    const load = destinationFactories.get(this.destinationOption);
+    if (!load) {
+      throw new UsageError("destination_not_available", `The ${this.destinationOption} destination is not available in this build.`);
+    }
+    const factory = await load();
+    this.destinationValue = await factory({ config: this.config, pipelineName: this.pipelineName, datasetName: this.datasetName });
+    return this.destinationValue;
+  }
+
+  private toSource(data: PipelineData, options: RunOptions): { name: string; resources: Resource[] } {
+    const hints = runHints(options);
+    if (data instanceof Source) {
+      return { name: data.name, resources: data.resources().map((r) => (hints ? r.withOptions(hints) : r)) };
+    }
+    const list = data instanceof Resource ? [data] : isResourceList(data) ? [...data] : undefined;
+    if (list) return { name: this.pipelineName, resources: list.map((r) => (hints ? r.withOptions(hints) : r)) };
+    if (!options.tableName) {
+      throw new UsageError("table_name_missing", "Plain data needs a table: call run(data, { tableName: \"my_table\" }).");
+    }
+    return { name: this.pipelineName, resources: [resource(data as never, { name: options.tableName, ...hints })] };
+  }
+
+  private async extractPackage(data: PipelineData, options: RunOptions): Promise<string> {
+    const { name, resources } = this.toSource(data, options);
+    const state = this.state;
+    const before = JSON.stringify(state);
+    const schema = this.schemas.get(name) ?? new Schema(name);
+    schema.addStateTable();
+    const loadId = this.nextLoadId();
+    const pkg = await createLoadPackage(this.folder.packagesRoot, loadId);
+    const writing = join(this.folder.packagesRoot, `.${loadId}.writing`);
+    await mkdir(writing, { recursive: true });
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const instance = await DuckDBInstance.create(":memory:");
+    try {
+      const extractor = (extra: object = {}) =>
+        new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, ...extra });
+      const result = await extractor().extract(resources);
+      state.default_schema_name = name;
+      state.schema_names = [...new Set([...state.schema_names, name])].sort();
+      state.dataset_name = this.datasetName;
+      state.destination_type = "athena";
+      state.staging_type = "filesystem";
+      const files = [...result.files];
+      if (bumpStateVersion(state)) {
+        // The state travels as a row of `_dlt_pipeline_state` in the same package, so it becomes
+        // visible in the destination together with the data it describes.
+        await pkg.writeStateUpdate(sharedState(state));
+        const row = resource([stateRow(state, new Date())], { name: DLT_STATE_TABLE, writeDisposition: "append" });
+        files.push(...(await extractor().extract([row])).files);
+      }
+      const manifest: JobManifestEntry[] = [];
+      for (const file of files) {
+        const job = await pkg.addJobFile(file.path);
+        manifest.push({ job: job.name, table: file.table, rows: file.rows, bytes: file.bytes });
+      }
+      await pkg.writeJSON(JOB_MANIFEST, manifest);
+      schema.bumpVersion();
+      await pkg.writeSchema(schema.toJSON());
+      await pkg.setState("normalized");
+      this.schemas.set(name, schema);
+      await this.folder.writeSchema(schema.toJSON());
+      state._local = { ...state._local, first_run: false, last_run_at: new Date().toISOString() };
+      await this.folder.writeState(state);
+      return loadId;
+    } catch (error) {
+      // Nothing of this run counts: the state goes back to what it was and the package is marked aborted.
+      this.stateValue = JSON.parse(before) as PipelineState;
+      const stored = await this.folder.readSchema(name);
+      if (stored) this.schemas.set(name, Schema.fromJSON(stored));
+      else this.schemas.delete(name);
+      await pkg.setState("aborted").catch(() => undefined);
+      throw wrapStepError("extract", error);
+    } finally {
+      instance.closeSync();
+      await rm(writing, { recursive: true, force: true });
+    }
+  }
+
+  /** Loads normalized packages (all, or the given ones), oldest first. */
+  private async loadPending(only?: readonly string[]): Promise<PackageInfo[]> {
+    const pending = (await listLoadPackages(this.folder.packagesRoot)).filter(
+      (p) => p.state === "normalized" && (only === undefined || only.includes(p.loadId)),
+    );
+    if (pending.length === 0) return [];
+    const destination = await this.destination();
+    const infos: PackageInfo[] = [];
+    for (const summary of pending) {
+      const pkg = await openLoadPackage(this.folder.packagesRoot, summary.loadId);
+      infos.push(await this.loadOne(destination, pkg));
+      if (infos.at(-1)?.state === "failed") break;
+    }
+    return infos;
+  }
+
+  private async loadOne(destination: Destination, pkg: LoadPackage): Promise<PackageInfo> {
+    const schema = await pkg.readSchema<StoredSchema>();
+    if (!schema) throw new LoadError("package_corrupt", `Load package ${pkg.path} has no schema.json; remove it or restore the file.`);
+    const state = await pkg.readStateUpdate<Omit<PipelineState, "_local">>();
+    let result;
+    try {
+      result = await destination.loadPackage(pkg, { pipelineName: this.pipelineName, datasetName: this.datasetName, schema, state });
+    } catch (error) {
+      throw wrapStepError("load", error, pkg.loadId);
+    }
+    const failed = result.jobs.some((j) => j.state === "failed");
+    if (!failed) await pkg.setState("loaded");
+    return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
+  }
+}
+
+function runHints(options: RunOptions): ResourceOptions | undefined {
+  const hints: ResourceOptions = {
+    ...(options.tableName ? { tableName: options.tableName } : {}),
+    ...(options.writeDisposition ? { writeDisposition: options.writeDisposition } : {}),
+    ...(options.primaryKey ? { primaryKey: options.primaryKey } : {}),
+    ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.tableFormat ? { tableFormat: options.tableFormat } : {}),
+    ...(options.schemaContract ? { schemaContract: options.schemaContract } : {}),
+  };
+  return Object.keys(hints).length > 0 ? hints : undefined;
+}
+
+function isResourceList(data: unknown): data is readonly Resource[] {
+  return Array.isArray(data) && data.length > 0 && data.every((item) => item instanceof Resource);
+}
+
+function wrapStepError(step: "extract" | "load", error: unknown, loadId?: string): Error {
+  if (error instanceof DltAthenaError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const where = loadId ? ` (load package ${loadId}; run again to complete it)` : "";
+  return new LoadError(`${step}_failed`, `Pipeline step ${step} failed${where}: ${message}`, { cause: error, meta: { step, ...(loadId ? { loadId } : {}) } });
+}
+
+/**
+ * Creates a pipeline.
+ *
+ * @example
+ * const p = pipeline({ pipelineName: "chess_pipeline", destination: "athena", staging: "filesystem", datasetName: "chess_data" });
+ */
+export function pipeline(options: PipelineOptions = {}): Pipeline {
+  return new Pipeline(options);
+}

@@ -1,0 +1,32 @@
+import type { LoadInfo } from "./load-info.js";
+
+/**
+ * Overrides the CLI applies to every pipeline a script creates (`--pipeline-name`, `--dataset`,
+ * `--local`, `--dry-run`, `--project-dir`), and the load infos it collects for its summary.
+ * A script run with plain `tsx` sees no overrides.
+ */
+export interface RunOverrides {
+  readonly pipelineName?: string;
+  readonly datasetName?: string;
+  readonly isLocal?: boolean;
+  readonly isDryRun?: boolean;
+  readonly projectDir?: string;
+  readonly progress?: boolean;
+}
+
+interface RunContext {
+  overrides: RunOverrides;
+  readonly loadInfos: LoadInfo[];
+}
+
+const KEY = Symbol.for("dlt-athena.run-context");
+
+/** One context per process, shared even if the package is loaded twice (CLI and the user's script). */
+export function runContext(): RunContext {
+  const holder = globalThis as unknown as Record<symbol, RunContext | undefined>;
+  return (holder[KEY] ??= { overrides: {}, loadInfos: [] });
+}
+
+export function setRunOverrides(overrides: RunOverrides): void {
+  runContext().overrides = overrides;
+}

@@ -1,0 +1,189 @@
+import { createHash } from "node:crypto";
+import { LoadError } from "../errors.js";
+
+export type LastValueFunc = "max" | "min" | ((values: readonly unknown[]) => unknown);
+
+export interface IncrementalOptions<T = unknown> {
+  /** The cursor value of the first run, before anything was loaded. */
+  readonly initialValue?: T;
+  /** How the newest value is chosen: `"max"` (default), `"min"`, or a function over values. */
+  readonly lastValueFunc?: LastValueFunc;
+  /** Columns identifying an item, for deduplication at the boundary; default the whole item. */
+  readonly primaryKey?: string | readonly string[];
+  /** Load the closed-open range [initialValue, endValue) without reading or writing state. */
+  readonly endValue?: T;
+}
+
+/** What is kept in the pipeline state for one cursor (dlt's layout). */
+export interface IncrementalState {
+  initial_value?: unknown;
+  last_value?: unknown;
+  unique_hashes: string[];
+}
+
+/**
+ * A cursor over a field of the items: items at or before the last loaded value are dropped,
+ * items sitting exactly at it are dropped only if they were loaded before.
+ *
+ * @example
+ * resource(fetchIssues, { name: "issues", incremental: incremental("updated_at", { initialValue: "2024-01-01T00:00:00Z" }) })
+ */
+export class Incremental<T = unknown> {
+  readonly cursorPath: string;
+  readonly options: IncrementalOptions<T>;
+  private run: { start: unknown; seenAtStart: Set<string>; state: IncrementalState } | undefined;
+
+  constructor(cursorPath: string, options: IncrementalOptions<T> = {}) {
+    this.cursorPath = cursorPath;
+    this.options = options;
+  }
+
+  /** The newest value loaded so far, else the initial value. The resource asks its API for newer data. */
+  get lastValue(): T | undefined {
+    return (this.run?.state.last_value ?? this.options.initialValue) as T | undefined;
+  }
+
+  /** The value this run started from: items before it are dropped. */
+  get startValue(): T | undefined {
+    return (this.run ? this.run.start : this.options.initialValue) as T | undefined;
+  }
+
+  /** True with `endValue`: the run loads a fixed range and leaves the state alone. */
+  get isStateless(): boolean {
+    return this.options.endValue !== undefined;
+  }
+
+  /** Binds the cursor to its state for a run; the returned object is updated as items pass. */
+  bind(state: IncrementalState | undefined): IncrementalState {
+    const bound: IncrementalState = state
+      ? { ...state, unique_hashes: [...(state.unique_hashes ?? [])] }
+      : { initial_value: this.options.initialValue, last_value: this.options.initialValue, unique_hashes: [] };
+    if (this.isStateless) {
+      bound.last_value = this.options.initialValue;
+      bound.unique_hashes = [];
+    }
+    this.run = { start: bound.last_value, seenAtStart: new Set(bound.unique_hashes), state: bound };
+    return bound;
+  }
+
+  /**
+   * Keeps the items of a page that are new and advances the cursor over them. Items are compared
+   * with the value the run started from, so items arriving out of order are not lost.
+   */
+  filter<I>(items: readonly I[], resourceName: string): I[] {
+    if (!this.run) this.bind(undefined);
+    const run = this.run!;
+    const kept: I[] = [];
+    for (const item of items) {
+      const value = readCursor(item, this.cursorPath, resourceName);
+      if (run.start !== undefined && this.compare(value, run.start) < 0) continue;
+      if (this.options.endValue !== undefined && this.compare(value, this.options.endValue) >= 0) continue;
+      const hash = this.hashOf(item);
+      const atStart = run.start !== undefined && this.compare(value, run.start) === 0;
+      if (atStart && run.seenAtStart.has(hash)) continue;
+      if (atStart) run.seenAtStart.add(hash);
+      kept.push(item);
+      if (this.isStateless) continue;
+      const state = run.state;
+      const order = state.last_value === undefined ? 1 : this.compare(value, state.last_value);
+      if (order > 0) {
+        state.last_value = toStateValue(value);
+        state.unique_hashes = [hash];
+      } else if (order === 0 && !state.unique_hashes.includes(hash)) {
+        state.unique_hashes.push(hash);
+      }
+    }
+    return kept;
+  }
+
+  /** > 0 when `a` is newer than `b` under the last-value function. */
+  private compare(a: unknown, b: unknown): number {
+    const func = this.options.lastValueFunc ?? "max";
+    if (typeof func === "function") {
+      if (compareValues(a, b) === 0) return 0;
+      return func([a, b]) === a ? 1 : -1;
+    }
+    const order = compareValues(a, b);
+    return func === "max" ? order : -order;
+  }
+
+  private hashOf(item: unknown): string {
+    const key = this.options.primaryKey;
+    const keyed =
+      key === undefined
+        ? item
+        : (typeof key === "string" ? [key] : key).map((column) => (item as Record<string, unknown>)?.[column]);
+    return createHash("sha256").update(stableJson(keyed)).digest("base64").slice(0, 22);
+  }
+}
+
+/**
+ * Declares an incremental cursor for a resource.
+ *
+ * @example incremental("updated_at", { initialValue: "2024-01-01", primaryKey: "id" })
+ */
+export function incremental<T = unknown>(cursorPath: string, options: IncrementalOptions<T> = {}): Incremental<T> {
+  return new Incremental(cursorPath, options);
+}
+
+function readCursor(item: unknown, path: string, resourceName: string): unknown {
+  let node: unknown = item;
+  for (const part of path.split(".")) {
+    if (node === null || typeof node !== "object") {
+      node = undefined;
+      break;
+    }
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (node === undefined || node === null) {
+    throw new LoadError(
+      "cursor_value_missing",
+      `Resource "${resourceName}": an item has no value at the incremental cursor path "${path}". Make sure every item carries it, or choose another cursor path.`,
+      { meta: { resource: resourceName, cursorPath: path } },
+    );
+  }
+  return node;
+}
+
+/** State is JSON: a Date cursor is kept as ISO text, a bigint beyond 2^53 as decimal text. */
+function toStateValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  return value;
+}
+
+/** Orders two cursor values, also when one was restored from JSON state (Date → text, bigint → text). */
+export function compareValues(a: unknown, b: unknown): number {
+  const order = (x: number | bigint | string, y: number | bigint | string) => (x < y ? -1 : x > y ? 1 : 0);
+  if (a instanceof Date || b instanceof Date) return order(toMillis(a), toMillis(b));
+  if (typeof a === "bigint" || typeof b === "bigint") {
+    const [x, y] = [toBigInt(a), toBigInt(b)];
+    if (x !== undefined && y !== undefined) return order(x, y);
+  }
+  if (typeof a === "number" && typeof b === "number") return order(a, b);
+  if (typeof a === "string" && typeof b === "string") return order(a, b);
+  return order(stableJson(a), stableJson(b));
+}
+
+function toMillis(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "string") return Date.parse(value);
+  return Number(value);
+}
+
+function toBigInt(value: unknown): bigint | undefined {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return v.toString();
+    if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}

@@ -1,0 +1,58 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { LoadPackage } from "../../src/packages/load-package.js";
+import type { Destination, LoadContext, PackageLoadResult, RestoredState } from "../../src/pipeline/destination.js";
+import { JOB_MANIFEST } from "../../src/pipeline/pipeline.js";
+import type { JobManifestEntry } from "../../src/pipeline/pipeline.js";
+
+/**
+ * A destination for pipeline tests that copies every job file into a folder and remembers what
+ * it received, so tests see exactly what the pipeline handed over. `failNext` makes the next
+ * load throw before anything is copied, as an interrupted load would.
+ */
+export class RecordingDestination implements Destination {
+  readonly name = "recording";
+  readonly location: string;
+  readonly loads: Array<{ loadId: string; context: LoadContext; files: string[] }> = [];
+  failNext: Error | undefined;
+  restorable: RestoredState | undefined;
+
+  constructor(readonly folder: string) {
+    this.location = folder;
+  }
+
+  async loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult> {
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+    const manifest = (await pkg.readJSON<JobManifestEntry[]>(JOB_MANIFEST)) ?? [];
+    const target = join(this.folder, pkg.loadId);
+    await mkdir(target, { recursive: true });
+    const files: string[] = [];
+    for (const job of await pkg.listJobs("new")) {
+      await copyFile(job.path, join(target, job.name));
+      files.push(join(target, job.name));
+      await pkg.startJob(job.name);
+      await pkg.completeJob(job.name);
+    }
+    this.loads.push({ loadId: pkg.loadId, context, files });
+    return {
+      jobs: manifest.map((entry) => ({ job: entry.job, table: entry.table, state: "completed", rows: entry.rows, bytes: entry.bytes })),
+      queries: { count: 0, longestChain: 0, seconds: 0 },
+      warnings: [],
+    };
+  }
+
+  async restoreState(): Promise<RestoredState | undefined> {
+    return this.restorable;
+  }
+
+  async close(): Promise<void> {}
+
+  /** Files of a table received so far, over every load. */
+  filesOf(table: string): string[] {
+    return this.loads.flatMap((load) => load.files.filter((file) => file.split("/").pop()!.startsWith(`${table}.`)));
+  }
+}
