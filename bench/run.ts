@@ -11,6 +11,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const benches: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
   {
+    name: "normalize+write (flat and nested, native baseline, dlt)",
+    run: async () => (await import("./normalize.js")).benchNormalize(),
+  },
+  {
     name: "S3 upload (local s3rver)",
     run: async () => {
       const { benchUpload } = await import("./upload.js");
