@@ -12,7 +12,18 @@ export interface DltAthenaErrorOptions {
   readonly isTransient?: boolean;
 }
 
+/** Marks our errors so they are recognised even when a script loaded a second copy of the package. */
+const BRAND = Symbol.for("dlt-athena.error");
+
 export class DltAthenaError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const branded = value as { [BRAND]?: boolean; name?: string } | null;
+    return typeof branded === "object" && branded !== null && branded[BRAND] === true &&
+      (this.name === "DltAthenaError" || branded.name === this.name);
+  }
+
+  readonly [BRAND] = true;
   readonly code: string;
   readonly kind: ErrorKind;
   readonly meta: Record<string, unknown>;

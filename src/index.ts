@@ -22,5 +22,6 @@ export type { PipelineState } from "./pipeline/state.js";
 export { Schema } from "./schema/schema.js";
 export { DltAthenaError, ConfigError, LoadError, UsageError } from "./errors.js";
 export { resolveConfig, ResolvedConfig } from "./config/resolve.js";
+export { configValue } from "./config/project.js";
 export type { ConfigLayers, ConfigValue, ResolvedValue, ValueSource } from "./config/resolve.js";
 export type * from "./schema/types.js";

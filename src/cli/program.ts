@@ -1,6 +1,8 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { runInit } from "./commands/init.js";
+import { runScript } from "./commands/run.js";
+import type { RunCommandOptions } from "./commands/run.js";
 import type { CliIo } from "./io.js";
 
 export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync"] as const;
@@ -45,7 +47,9 @@ export function createProgram(io: CliIo, version: string): Command {
     .option("--json", "print the load info as one JSON document")
     .option("--pipeline-name <name>", "override the pipeline name")
     .option("--dataset <name>", "override the dataset name")
-    .action(() => notBuiltYet("run"));
+    .action((script: string, options: RunCommandOptions) =>
+      runScript(io, script, { ...options, ...(program.opts<{ projectDir?: string }>().projectDir ? { projectDir: program.opts<{ projectDir: string }>().projectDir } : {}) }),
+    );
 
   program
     .command("query")

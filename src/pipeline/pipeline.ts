@@ -52,7 +52,11 @@ export interface RunOptions {
 /** Data `run` accepts: a source, resources, or plain items with a `tableName`. */
 export type PipelineData = Source | Resource | readonly Resource[] | readonly unknown[] | Iterable<unknown> | AsyncIterable<unknown>;
 
-const destinationFactories = new Map<string, () => Promise<DestinationFactory>>();
+// Kept on globalThis so a script that loads its own copy of the package still sees destinations
+// the CLI registered.
+const FACTORIES = Symbol.for("dlt-athena.destination-factories");
+const destinationFactories: Map<string, () => Promise<DestinationFactory>> = ((globalThis as Record<symbol, unknown>)[FACTORIES] ??=
+  new Map()) as Map<string, () => Promise<DestinationFactory>>;
 
 /** Makes a destination available by name; the Athena module registers itself this way. */
 export function registerDestination(name: string, load: () => Promise<DestinationFactory>): void {

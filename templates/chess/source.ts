@@ -3,7 +3,7 @@
  * player profiles, the list of monthly game archives, and the games of each month, loaded
  * incrementally by archive month so a second run only asks for new months.
  */
-import { incremental, resource, source } from "dlt-athena";
+import { configValue, incremental, resource, source } from "dlt-athena";
 
 export interface ChessOptions {
   /** chess.com user names. */
@@ -12,7 +12,7 @@ export interface ChessOptions {
   readonly startMonth?: string;
   /** Last archive month to load, `YYYY/MM` (inclusive). */
   readonly endMonth?: string;
-  /** API root; set `SOURCES__CHESS__BASE_URL` to point it elsewhere (a mirror, a test server). */
+  /** API root; default `[sources.chess] base_url` in .dlt/config.toml or `SOURCES__CHESS__BASE_URL`. */
   readonly baseUrl?: string;
 }
 
@@ -38,7 +38,7 @@ function monthOf(archiveUrl: string): string {
 }
 
 export function chessSource(options: ChessOptions) {
-  const baseUrl = (options.baseUrl ?? process.env.SOURCES__CHESS__BASE_URL ?? DEFAULT_BASE_URL).replace(/\/$/, "");
+  const baseUrl = (options.baseUrl ?? configValue<string>("sources.chess.base_url") ?? DEFAULT_BASE_URL).replace(/\/$/, "");
   const players = options.players.map((name) => name.toLowerCase());
 
   const inRange = (month: string) =>

@@ -3,10 +3,10 @@
  * only records updated since the last run. Replace the URL, the paging and the cursor field with
  * your API's.
  */
-import { incremental, resource, source } from "dlt-athena";
+import { configValue, incremental, resource, source } from "dlt-athena";
 
 export interface {{SourceType}}Options {
-  /** API root; set `SOURCES__{{SOURCE_ENV}}__BASE_URL` to override it. */
+  /** API root; default `[sources.{{source_name}}] base_url` in .dlt/config.toml or `SOURCES__{{SOURCE_ENV}}__BASE_URL`. */
   readonly baseUrl?: string;
   /** A token for APIs that need one; keep it in .dlt/secrets.toml or the environment. */
   readonly apiToken?: string;
@@ -17,7 +17,7 @@ const DEFAULT_BASE_URL = "https://jsonplaceholder.typicode.com";
 const PAGE_SIZE = 50;
 
 export function {{sourceFn}}(options: {{SourceType}}Options = {}) {
-  const baseUrl = (options.baseUrl ?? process.env.SOURCES__{{SOURCE_ENV}}__BASE_URL ?? DEFAULT_BASE_URL).replace(/\/$/, "");
+  const baseUrl = (options.baseUrl ?? configValue<string>("sources.{{source_name}}.base_url") ?? DEFAULT_BASE_URL).replace(/\/$/, "");
   const headers: Record<string, string> = options.apiToken ? { Authorization: `Bearer ${options.apiToken}` } : {};
 
   return source("{{source_name}}", () => [

@@ -48,7 +48,7 @@ describe("init", () => {
     const source = read("chess/index.ts");
     expect(source).toContain('name: "players_games"');
     expect(source).toContain('incremental("archive_month"');
-    expect(source).toContain("SOURCES__CHESS__BASE_URL");
+    expect(source).toContain(`configValue<string>("sources.chess.base_url")`);
   });
 
   it("ignores secrets and local engine data in .gitignore", () => {
