@@ -1,0 +1,197 @@
+/**
+ * Athena error handling in one place (STYLE §2.3 habit 6, anti-pattern 3): which API failures
+ * are worth retrying, the one function that reads Athena's failure texts, and the translation
+ * into LoadErrors that carry the reason, the query id and the SQL but never a credential.
+ */
+import { DltAthenaError, LoadError } from "../../errors.js";
+import { UNDEFINED_RELATION } from "../sql-client.js";
+import { RetryExhaustedError } from "../../util/retry.js";
+
+/** SQL in error messages and meta is cut to this many characters. */
+export const MAX_SQL_IN_ERROR = 2000;
+
+// Athena's API throttles two ways: TooManyRequestsException (active-query quota,
+// CONCURRENT_QUERY_LIMIT_EXCEEDED) and ThrottlingException (API call rate). 5xx are transient.
+const RETRYABLE_NAMES = new Set([
+  "TooManyRequestsException", "ThrottlingException", "Throttling", "RequestLimitExceeded",
+  "InternalServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
+  "ServiceUnavailableException", "RequestTimeout", "RequestTimeoutException", "TimeoutError",
+]);
+// Node socket errors: the connection went away, the request itself was fine.
+const NETWORK_CODES = new Set([
+  "ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "ECONNABORTED", "EAI_AGAIN",
+  "ENETUNREACH", "EHOSTUNREACH", "ERR_STREAM_PREMATURE_CLOSE", "UND_ERR_SOCKET",
+]);
+const NETWORK_MESSAGES = /socket hang up|ECONNRESET|EPIPE|premature close|network|aborted/i;
+
+interface SdkLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  AthenaErrorCode?: string;
+}
+
+/** How a failure text reads: a missing table or database, a lost Iceberg commit race, or else. */
+export type AthenaFailureClass = "undefined_relation" | "commit_conflict" | "terminal";
+
+/**
+ * Classifies Athena's failure text (a FAILED query's StateChangeReason or an API error message).
+ * This is the ONLY place that matches on Athena's message text, as dlt's
+ * `_make_database_exception` does (reference §9.2); each pattern has a test.
+ *
+ * @example
+ * classifyAthenaMessage("TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.shop.orders' does not exist"); // "undefined_relation"
+ * classifyAthenaMessage("ICEBERG_COMMIT_ERROR: Failed to commit Iceberg update to table"); // "commit_conflict"
+ */
+export function classifyAthenaMessage(message: string): AthenaFailureClass {
+  // Two writers committing to one Iceberg table: the loser fails and may simply try again.
+  if (/ICEBERG_COMMIT_ERROR|ConcurrentModification|concurrent modification|CommitFailedException/i.test(message)) {
+    return "commit_conflict";
+  }
+  // A missing column is a broken statement, not a missing relation.
+  if (/COLUMN_NOT_FOUND|\bcolumn\b[^\n]*\bdoes not exist/i.test(message)) return "terminal";
+  if (/TABLE_NOT_FOUND|SCHEMA_NOT_FOUND/.test(message)) return "undefined_relation";
+  // Hive DDL: "FAILED: SemanticException [Error 10001]: Table not found orders" (dlt: "Table" + " not found").
+  if (/\bTable\b[^\n]* not found/.test(message)) return "undefined_relation";
+  // Hive DDL: "FAILED: SemanticException [Error 10072]: Database does not exist: shop".
+  if (/Database does not exist/i.test(message)) return "undefined_relation";
+  // Trino: "Table 'c.d.t' does not exist", "Schema 'd' does not exist"; Glue: "Database d not found".
+  // Only relation words count: "The specified bucket does not exist" is a configuration problem.
+  if (/\b(table|schema|database|catalog|view)\b[^\n]*\b(does not exist|not found)/i.test(message)) {
+    return "undefined_relation";
+  }
+  return "terminal";
+}
+
+/**
+ * True for API failures a retry can cure: throttling, 5xx, network resets. Also true for our
+ * own transient errors (a FAILED query that lost an Iceberg commit race).
+ *
+ * @example
+ * isRetryableAthenaError(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })); // true
+ */
+export function isRetryableAthenaError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if (error instanceof DltAthenaError) return error.isTransient;
+  const e = error as SdkLikeError;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && (status === 429 || status >= 500)) return true;
+  for (const code of [e.name, e.code]) {
+    if (code !== undefined && (RETRYABLE_NAMES.has(code) || NETWORK_CODES.has(code))) return true;
+  }
+  // Socket failures reach us before any HTTP status exists, sometimes without a code.
+  if (status === undefined && typeof e.message === "string" && NETWORK_MESSAGES.test(e.message)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isRetryableAthenaError(cause);
+}
+
+/** What we know about the statement when it failed. */
+export interface AthenaFailureContext {
+  readonly sql: string;
+  readonly queryId?: string;
+  readonly database?: string;
+  /** Explicit secrets to scrub from any text (a server could echo one back). */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * The error for a query that reached a final state other than SUCCEEDED.
+ * Missing relations become `undefined_relation`; lost commit races are transient (retried);
+ * everything else is a terminal `athena_query_failed`.
+ *
+ * @example
+ * throw queryFailedError({ state: "FAILED", reason: "SYNTAX_ERROR: …" }, { sql, queryId: "q-1", secrets: [] });
+ */
+export function queryFailedError(
+  status: { readonly state: string; readonly reason?: string; readonly errorType?: number; readonly errorCategory?: number },
+  context: AthenaFailureContext,
+): LoadError {
+  const reason = status.reason ?? (status.state === "CANCELLED" ? "the query was cancelled" : "no reason given");
+  const kind = classifyAthenaMessage(reason);
+  const code = kind === "undefined_relation" ? UNDEFINED_RELATION : "athena_query_failed";
+  const id = context.queryId ?? "(none)";
+  const message = redact(
+    `Athena query ${id} ${status.state}: ${reason}\nSQL: ${truncateSql(context.sql)}`,
+    context.secrets,
+  );
+  return new LoadError(code, message, {
+    isTransient: kind === "commit_conflict",
+    meta: {
+      query_id: context.queryId ?? null,
+      state: status.state,
+      reason: redact(reason, context.secrets),
+      ...(status.errorType !== undefined ? { athena_error_type: status.errorType } : {}),
+      ...(status.errorCategory !== undefined ? { athena_error_category: status.errorCategory } : {}),
+      ...(context.database !== undefined ? { database: context.database } : {}),
+      sql: redact(truncateSql(context.sql), context.secrets),
+    },
+  });
+}
+
+/**
+ * Turns an API failure (or exhausted retries of one) into a LoadError naming the operation, the
+ * Athena error and the SQL. Errors that are already ours pass through, re-worded when retries ran out.
+ *
+ * @example
+ * throw translateAthenaError(error, "StartQueryExecution", { sql, secrets: [] });
+ */
+export function translateAthenaError(error: unknown, operation: string, context: AthenaFailureContext): LoadError {
+  const exhausted = error instanceof RetryExhaustedError;
+  const last = exhausted ? error.cause : error;
+  const tries = exhausted ? ` after ${error.attempts} attempts` : "";
+  if (last instanceof LoadError) {
+    if (!exhausted) return last;
+    return new LoadError(last.code, `Gave up${tries}: ${last.message}`, {
+      cause: error, isTransient: true, meta: { ...last.meta, attempts: error.attempts },
+    });
+  }
+  const e = (typeof last === "object" && last !== null ? last : {}) as SdkLikeError;
+  const name = e.name ?? e.code ?? "Error";
+  const status = e.$metadata?.httpStatusCode;
+  const what = [name, status === undefined ? undefined : `HTTP ${status}`, e.AthenaErrorCode].filter(Boolean).join(", ");
+  const detail = typeof e.message === "string" && e.message !== "" && e.message !== name ? `: ${e.message}` : "";
+  const undefinedRelation = classifyAthenaMessage(e.message ?? "") === "undefined_relation";
+  const code = undefinedRelation ? UNDEFINED_RELATION : exhausted ? "athena_retries_exhausted" : "athena_query_failed";
+  const message = redact(
+    `Athena ${operation} failed${tries} (${what})${detail}.${hintFor(e.message ?? "")}\nSQL: ${truncateSql(context.sql)}`,
+    context.secrets,
+  );
+  return new LoadError(code, message, {
+    cause: error,
+    // Exhausted throttling may pass on a later run; a malformed request will not.
+    isTransient: !undefinedRelation && (exhausted || isRetryableAthenaError(last)),
+    meta: {
+      operation,
+      athena_error: name,
+      http_status: status ?? null,
+      query_id: context.queryId ?? null,
+      ...(exhausted ? { attempts: error.attempts } : {}),
+      sql: redact(truncateSql(context.sql), context.secrets),
+    },
+  });
+}
+
+/**
+ * Cuts SQL for messages, saying how much was left out.
+ *
+ * @example
+ * truncateSql("SELECT 1"); // "SELECT 1"
+ */
+export function truncateSql(sql: string, max = MAX_SQL_IN_ERROR): string {
+  return sql.length <= max ? sql : `${sql.slice(0, max)}… (${sql.length - max} more characters)`;
+}
+
+function hintFor(message: string): string {
+  if (/output location/i.test(message)) {
+    return " Set [destination.athena] query_result_bucket, or use a work group with an output location or managed query results.";
+  }
+  if (/workgroup|work group/i.test(message)) return " Check [destination.athena] athena_work_group.";
+  return "";
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
+  return out;
+}
