@@ -1,11 +1,19 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { runInit } from "./commands/init.js";
+import { runQuery } from "./commands/query.js";
+import type { QueryCommandOptions } from "./commands/query.js";
 import { runScript } from "./commands/run.js";
 import type { RunCommandOptions } from "./commands/run.js";
 import type { CliIo } from "./io.js";
 
 export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync"] as const;
+
+/** The global `--project-dir`, as an option object to spread. */
+function projectDirOf(program: Command): { projectDir?: string } {
+  const { projectDir } = program.opts<{ projectDir?: string }>();
+  return projectDir ? { projectDir } : {};
+}
 
 /** Thrown by actions of commands whose engine is not part of this build yet. */
 function notBuiltYet(command: string): never {
@@ -47,9 +55,7 @@ export function createProgram(io: CliIo, version: string): Command {
     .option("--json", "print the load info as one JSON document")
     .option("--pipeline-name <name>", "override the pipeline name")
     .option("--dataset <name>", "override the dataset name")
-    .action((script: string, options: RunCommandOptions) =>
-      runScript(io, script, { ...options, ...(program.opts<{ projectDir?: string }>().projectDir ? { projectDir: program.opts<{ projectDir: string }>().projectDir } : {}) }),
-    );
+    .action((script: string, options: RunCommandOptions) => runScript(io, script, { ...options, ...projectDirOf(program) }));
 
   program
     .command("query")
@@ -59,7 +65,8 @@ export function createProgram(io: CliIo, version: string): Command {
     .option("--pipeline-name <name>", "resolve unqualified tables in this pipeline's dataset")
     .addOption(new Option("--json", "print one JSON document").conflicts("csv"))
     .addOption(new Option("--csv", "print CSV").conflicts("json"))
-    .action(() => notBuiltYet("query"));
+    .option("--types", "show column types in the table")
+    .action((sql: string, options: QueryCommandOptions) => runQuery(io, sql, { ...options, ...projectDirOf(program) }));
 
   program
     .command("pipeline")

@@ -1,0 +1,45 @@
+import type { QueryResult } from "../../destination/sql-client.js";
+
+/**
+ * A query value as JSON: numbers stay numbers, bigint beyond 2^53 and decimals are strings (no
+ * precision lost), timestamps are ISO-8601 UTC with milliseconds, binary is base64, NULL is null.
+ */
+export function jsonValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  return value;
+}
+
+/** Text for tables and CSV. */
+export function textValue(value: unknown): string {
+  const json = jsonValue(value);
+  if (json === null) return "";
+  return typeof json === "string" ? json : String(json);
+}
+
+/** `{ columns, rows }` with rows as objects keyed by column name. */
+export function resultToJson(result: QueryResult): { columns: { name: string; type: string }[]; rows: Record<string, unknown>[] } {
+  return {
+    columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
+    rows: result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, jsonValue(row[i])]))),
+  };
+}
+
+/** RFC 4180 CSV with a header line. */
+export function resultToCsv(result: QueryResult): string {
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = [result.columns.map((c) => cell(c.name)).join(",")];
+  for (const row of result.rows) lines.push(row.map((v) => (v === null || v === undefined ? "" : cell(textValue(v)))).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** An aligned text table; NULL shows as `NULL`. */
+export function resultToTable(result: QueryResult, showTypes = false): string {
+  const header = result.columns.map((c) => (showTypes ? `${c.name} (${c.type})` : c.name));
+  const body = result.rows.map((row) => row.map((v) => (v === null || v === undefined ? "NULL" : textValue(v))));
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((r) => (r[i] ?? "").length))));
+  const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join(" | ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("-+-"), ...body.map(line)].join("\n");
+}
