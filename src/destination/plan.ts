@@ -115,7 +115,11 @@ export type LoadStep =
       readonly children: readonly (MergeTable & { readonly rootKey: "_dlt_root_id" | "_dlt_parent_id" })[];
       readonly primaryKey: readonly string[];
       readonly mergeKey: readonly string[];
-      /** Helper tables (staging database), dropped after use. */
+      /**
+       * Helper tables (staging database), dropped after use. The Athena dialect needs `deleteKeys`
+       * only for compound keys (single-column keys delete with a plain `IN` subquery) and
+       * `insertKeys` only when a primary key dedups a root with child tables.
+       */
       readonly deleteKeys: TableRef;
       readonly insertKeys: TableRef;
     }

@@ -1,0 +1,52 @@
+-- load 1714392000.1234567
+-- wave 0
+-- [0.0.createDatabase]
+CREATE DATABASE IF NOT EXISTS `awsdatacatalog`.`shop_data`;
+-- [0.1.createDatabase]
+CREATE DATABASE IF NOT EXISTS `awsdatacatalog`.`shop_data_staging`;
+-- [0.2.deleteTableFiles]
+--   delete files of orders, orders__items, _dlt_pipeline_state in shop_data_staging/
+-- wave 1
+-- [1.0.createIcebergTable]
+CREATE TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`_dlt_version` (`version` bigint, `engine_version` bigint, `inserted_at` timestamp, `schema_name` string, `version_hash` string, `schema` string) LOCATION 's3://my-lake/raw/shop_data/_dlt_version_b486be6bb01d' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet');
+-- [1.1.createIcebergTable]
+CREATE TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`_dlt_loads` (`load_id` string, `schema_name` string, `status` bigint, `inserted_at` timestamp, `schema_version_hash` string) LOCATION 's3://my-lake/raw/shop_data/_dlt_loads_1cf48feaf37f' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet');
+-- [1.2.createIcebergTable]
+CREATE TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`orders` (`id` bigint, `customer` string, `total` decimal(18,2), `created_at` timestamp, `qty` int, `_dlt_load_id` string, `_dlt_id` string) LOCATION 's3://my-lake/raw/shop_data/orders_539dbe347f8a' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet');
+-- [1.3.createIcebergTable]
+CREATE TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`orders__items` (`sku` string, `qty` bigint, `_dlt_parent_id` string, `_dlt_list_idx` bigint, `_dlt_root_id` string, `_dlt_id` string) LOCATION 's3://my-lake/raw/shop_data/orders__items_511ed5bd2c56' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet');
+-- [1.4.createIcebergTable]
+CREATE TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`_dlt_pipeline_state` (`version` bigint, `engine_version` bigint, `pipeline_name` string, `state` string, `created_at` timestamp, `version_hash` string, `_dlt_load_id` string, `_dlt_id` string) LOCATION 's3://my-lake/raw/shop_data/_dlt_pipeline_state_6a00e54d9655' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet');
+-- [1.5.createExternalTable]
+CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data_staging`.`orders` (`id` bigint, `customer` string, `total` decimal(18,2), `created_at` timestamp, `qty` smallint, `_dlt_load_id` string, `_dlt_id` string) STORED AS PARQUET LOCATION 's3://my-lake/raw/shop_data_staging/orders/';
+-- [1.6.createExternalTable]
+CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data_staging`.`orders__items` (`sku` string, `qty` bigint, `_dlt_parent_id` string, `_dlt_list_idx` bigint, `_dlt_root_id` string, `_dlt_id` string) STORED AS PARQUET LOCATION 's3://my-lake/raw/shop_data_staging/orders__items/';
+-- [1.7.createExternalTable]
+CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data_staging`.`_dlt_pipeline_state` (`version` bigint, `engine_version` bigint, `pipeline_name` string, `state` string, `created_at` timestamp, `version_hash` string, `_dlt_load_id` string, `_dlt_id` string) STORED AS PARQUET LOCATION 's3://my-lake/raw/shop_data_staging/_dlt_pipeline_state/';
+-- [1.8.uploadFiles]
+--   upload /pkg/jobs/orders.f0.0.parquet -> shop_data_staging/orders/1714392000.1234567.a1b2c3d4e0.parquet
+-- [1.9.uploadFiles]
+--   upload /pkg/jobs/orders__items.f1.0.parquet -> shop_data_staging/orders__items/1714392000.1234567.a1b2c3d4e1.parquet
+-- [1.10.uploadFiles]
+--   upload /pkg/jobs/_dlt_pipeline_state.f2.0.parquet -> shop_data_staging/_dlt_pipeline_state/1714392000.1234567.a1b2c3d4e2.parquet
+-- wave 2
+-- [2.0.recordSchema]
+INSERT INTO "awsdatacatalog"."shop_data"."_dlt_version"("version", "engine_version", "inserted_at", "schema_name", "version_hash", "schema") VALUES (3, 11, TIMESTAMP '2024-04-29 12:00:05.123', 'shop', '5NcxVdG4j+6CfT/0fV9BZ56TWjVAe43oq5TkGMgacbk=', '<schema JSON>');
+-- [2.1.mergeDeleteInsert]
+DELETE FROM "awsdatacatalog"."shop_data"."orders__items" WHERE "_dlt_root_id" IN (SELECT "_dlt_id" FROM "awsdatacatalog"."shop_data"."orders" WHERE "id" IN (SELECT "id" FROM "awsdatacatalog"."shop_data_staging"."orders"));
+DELETE FROM "awsdatacatalog"."shop_data"."orders" WHERE "id" IN (SELECT "id" FROM "awsdatacatalog"."shop_data_staging"."orders");
+DROP TABLE IF EXISTS `awsdatacatalog`.`shop_data_staging`.`orders_insert_9ea56f`;
+CREATE TABLE "awsdatacatalog"."shop_data_staging"."orders_insert_9ea56f" AS SELECT "_dlt_id" FROM ( SELECT ROW_NUMBER() OVER (partition BY "id" ORDER BY (SELECT NULL)) AS _dlt_dedup_rn, "_dlt_id" FROM "awsdatacatalog"."shop_data_staging"."orders" ) AS _dlt_dedup_numbered WHERE _dlt_dedup_rn = 1;
+INSERT INTO "awsdatacatalog"."shop_data"."orders"("id", "customer", "total", "created_at", "qty", "_dlt_load_id", "_dlt_id") SELECT "id", "customer", "total", "created_at", "qty", "_dlt_load_id", "_dlt_id" FROM "awsdatacatalog"."shop_data_staging"."orders" WHERE "_dlt_id" IN (SELECT * FROM "awsdatacatalog"."shop_data_staging"."orders_insert_9ea56f");
+INSERT INTO "awsdatacatalog"."shop_data"."orders__items"("sku", "qty", "_dlt_parent_id", "_dlt_list_idx", "_dlt_root_id", "_dlt_id") SELECT "sku", "qty", "_dlt_parent_id", "_dlt_list_idx", "_dlt_root_id", "_dlt_id" FROM "awsdatacatalog"."shop_data_staging"."orders__items" WHERE "_dlt_root_id" IN (SELECT * FROM "awsdatacatalog"."shop_data_staging"."orders_insert_9ea56f");
+DROP TABLE IF EXISTS `awsdatacatalog`.`shop_data_staging`.`orders_insert_9ea56f`;
+-- [2.2.insertFromStaging]
+INSERT INTO "awsdatacatalog"."shop_data"."_dlt_pipeline_state"("version", "engine_version", "pipeline_name", "state", "created_at", "version_hash", "_dlt_load_id", "_dlt_id") SELECT "version", "engine_version", "pipeline_name", "state", "created_at", "version_hash", "_dlt_load_id", "_dlt_id" FROM "awsdatacatalog"."shop_data_staging"."_dlt_pipeline_state";
+-- wave 3
+-- [3.0.recordLoad]
+INSERT INTO "awsdatacatalog"."shop_data"."_dlt_loads"("load_id", "schema_name", "status", "inserted_at", "schema_version_hash") VALUES ('1714392000.1234567', 'shop', 0, TIMESTAMP '2024-04-29 12:00:05.123', '5NcxVdG4j+6CfT/0fV9BZ56TWjVAe43oq5TkGMgacbk=');
+-- location tag _dlt_version: b486be6bb01d
+-- location tag _dlt_loads: 1cf48feaf37f
+-- location tag orders: 539dbe347f8a
+-- location tag orders__items: 511ed5bd2c56
+-- location tag _dlt_pipeline_state: 6a00e54d9655
