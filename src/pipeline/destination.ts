@@ -29,6 +29,8 @@ export interface PackageLoadResult {
   readonly queries: QueryStats;
   /** Things the user should know, e.g. a merge on a Hive table that fell back to append. */
   readonly warnings: readonly string[];
+  /** The schema as the destination recorded it (e.g. with Iceberg location tags); the pipeline keeps it. */
+  readonly schema?: StoredSchema;
 }
 
 /** What the pipeline hands a destination for one package. */

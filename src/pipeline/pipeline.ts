@@ -243,7 +243,11 @@ export class Pipeline {
   private async destination(): Promise<Destination> {
     if (this.destinationValue) return this.destinationValue;
     if (typeof this.destinationOption !== "string") return (this.destinationValue = this.destinationOption);
-    const load = destinationFactories.get(this.destinationOption);
+    const load =
+      destinationFactories.get(this.destinationOption) ??
+      (this.destinationOption === "athena"
+        ? async () => (await import("../destination/factory.js")).createAthenaDestination
+        : undefined);
     if (!load) {
       throw new UsageError("destination_not_available", `The ${this.destinationOption} destination is not available in this build.`);
     }
@@ -349,6 +353,11 @@ export class Pipeline {
       throw wrapStepError("load", error, pkg.loadId);
     }
     const failed = result.jobs.some((j) => j.state === "failed");
+    if (result.schema && result.schema.versionHash !== schema.versionHash) {
+      // The destination recorded details in the schema (Iceberg locations): keep its version.
+      await this.folder.writeSchema(result.schema);
+      this.schemas.set(result.schema.name, Schema.fromJSON(result.schema));
+    }
     if (!failed) await pkg.setState("loaded");
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
   }

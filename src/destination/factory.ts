@@ -1,0 +1,93 @@
+import type { ResolvedConfig } from "../config/resolve.js";
+import { awsSettingsFor } from "../config/aws.js";
+import type { DestinationFactoryInput } from "../pipeline/destination.js";
+import { normalizeTableIdentifier } from "../schema/naming.js";
+import { parseBucketUrl } from "../staging/bucket-url.js";
+import { createFileStore } from "../staging/file-store.js";
+import { validateLayoutForAthena } from "../staging/layout.js";
+import type { Engine, WarehouseSettings } from "./warehouse.js";
+import { WarehouseDestination } from "./warehouse.js";
+
+/**
+ * Settings shared by both engines, read and validated before anything is extracted: a bad layout
+ * or a missing bucket fails here with exit code 2.
+ */
+export function warehouseSettings(config: ResolvedConfig, datasetName: string): WarehouseSettings {
+  const layout = config.requireString("destination.filesystem.layout");
+  validateLayoutForAthena(layout);
+  const dataset = normalizeTableIdentifier(datasetName);
+  return {
+    catalog: (config.getString("destination.athena.aws_data_catalog") ?? "awsdatacatalog").toLowerCase(),
+    datasetName: dataset,
+    stagingDatasetName: `${dataset}_staging`,
+    layout,
+    forceIceberg: config.getBoolean("destination.athena.force_iceberg"),
+    maxConcurrency: config.getInteger("destination.athena.max_concurrent_queries") ?? 5,
+    uploadConcurrency: config.getInteger("destination.filesystem.upload_concurrency") ?? 8,
+    keepStagingFiles: config.getBoolean("destination.athena.keep_staging_files"),
+  };
+}
+
+/** The bucket URL for Athena runs; the local engine has its own folder and needs none. */
+export function athenaBucketUrl(config: ResolvedConfig): string {
+  return parseBucketUrl(config.requireString("destination.filesystem.bucket_url"), { projectDir: config.projectDir }).url;
+}
+
+async function athenaEngine(config: ResolvedConfig, settings: WarehouseSettings): Promise<Engine> {
+  const bucket = parseBucketUrl(config.requireString("destination.filesystem.bucket_url"), { projectDir: config.projectDir });
+  const { createAthenaSqlClient } = await import("./athena/client.js");
+  const { athenaDialect, compileUndo } = await import("./athena/dialect.js");
+  let store;
+  if (bucket.kind === "s3") {
+    const { createS3Store } = await import("../staging/s3-store.js");
+    const aws = awsSettingsFor(config, "filesystem");
+    store = createS3Store({
+      bucketUrl: bucket.url,
+      ...(aws.region ? { region: aws.region } : {}),
+      ...(aws.endpoint ? { endpointUrl: aws.endpoint } : {}),
+      ...(aws.credentials ? { credentials: aws.credentials } : {}),
+      retry: { attempts: config.getInteger("destination.filesystem.max_retries") ?? 5 },
+    });
+  } else {
+    store = createFileStore(bucket.path);
+  }
+  return {
+    name: "athena",
+    location: `${bucket.url} on ${settings.catalog}`,
+    dialect: athenaDialect,
+    client: createAthenaSqlClient(config, { database: settings.datasetName }),
+    store,
+    bucketUrl: bucket.url,
+    undo: (step) => (step.kind === "insertFromStaging" ? statementsOf(compileUndo(step)) : []),
+  };
+}
+
+function statementsOf(compiled: { kind: string; statements?: readonly string[] }): readonly string[] {
+  return compiled.kind === "sql" ? (compiled.statements ?? []) : [];
+}
+
+async function localEngine(config: ResolvedConfig, settings: WarehouseSettings): Promise<Engine> {
+  const { LocalEngine, localModePaths } = await import("./local/engine.js");
+  const { duckdbDialect } = await import("./local/dialect.js");
+  const paths = localModePaths(config.projectDir);
+  const bucketUrl = `file://${paths.bucketRoot}`;
+  return {
+    name: "athena (local)",
+    location: paths.databasePath,
+    dialect: duckdbDialect({ bucketRoot: paths.bucketRoot, bucketUrl }),
+    client: await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog }),
+    store: createFileStore(paths.bucketRoot),
+    bucketUrl,
+  };
+}
+
+/**
+ * The `athena` destination: on AWS, or on the embedded local engine with `--local` /
+ * `[destination.athena] local = true`.
+ */
+export async function createAthenaDestination(input: DestinationFactoryInput): Promise<WarehouseDestination> {
+  const settings = warehouseSettings(input.config, input.datasetName);
+  const isLocal = input.config.getBoolean("destination.athena.local");
+  const engine = isLocal ? await localEngine(input.config, settings) : await athenaEngine(input.config, settings);
+  return new WarehouseDestination(engine, settings);
+}
