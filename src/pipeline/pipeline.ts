@@ -14,6 +14,8 @@ import type { ColumnHint, SchemaContract, StoredSchema, TableFormat } from "../s
 import { Resource, resource } from "../source/resource.js";
 import type { ResourceOptions, WriteDispositionOption } from "../source/resource.js";
 import { Source } from "../source/source.js";
+import type { LoadPlan } from "../destination/plan.js";
+import { deployedAfter, readDeployed, writeDeployed } from "./deployed.js";
 import type { Destination, DestinationFactory } from "./destination.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
@@ -134,7 +136,10 @@ export class Pipeline {
   async run(data?: PipelineData, options: RunOptions = {}): Promise<LoadInfo> {
     const startedAt = new Date();
     this.trace = [];
+    if (runContext().overrides.isDryRun) return this.dryRun(startedAt, data, options);
     await this.open();
+    // Configuration problems (a missing bucket, an invalid layout) surface before anything is extracted.
+    await this.destination();
     const packages: PackageInfo[] = [];
     packages.push(...(await this.step("load", () => this.loadPending())));
     if (data !== undefined) {
@@ -151,6 +156,31 @@ export class Pipeline {
       );
     }
     return info;
+  }
+
+  /**
+   * `--dry-run`: extracts and normalizes, prints the plan, and forgets it all: the package is
+   * removed and neither the state nor the schema of the working folder change.
+   */
+  private async dryRun(startedAt: Date, data: PipelineData | undefined, options: RunOptions): Promise<LoadInfo> {
+    await this.open(false);
+    if (data === undefined) return this.finish(startedAt, []);
+    const snapshot = JSON.stringify(this.state);
+    const loadId = await this.extractPackage(data, options, false);
+    const pkg = await openLoadPackage(this.folder.packagesRoot, loadId);
+    try {
+      const schema = await pkg.readSchema<StoredSchema>();
+      const { planDryRun } = await import("./dry-run.js");
+      runContext().dryRuns.push(
+        await planDryRun({ config: this.config, pkg, schema: schema!, pipelineName: this.pipelineName, datasetName: this.datasetName, workingFolder: this.folder.path }),
+      );
+    } finally {
+      await rm(pkg.path, { recursive: true, force: true });
+      this.stateValue = JSON.parse(snapshot) as PipelineState;
+      this.schemas.clear();
+      for (const stored of await this.folder.listSchemas()) this.schemas.set(stored.name, Schema.fromJSON(stored));
+    }
+    return new LoadInfo({ pipelineName: this.pipelineName, datasetName: this.datasetName, destination: "athena (dry run)", location: "", packages: [], startedAt, finishedAt: new Date() });
   }
 
   /** Extracts and normalizes `data` into a new load package; returns its load id. */
@@ -203,10 +233,11 @@ export class Pipeline {
   }
 
   /** Reads the local state and schemas; on a fresh machine restores them from the destination. */
-  private async open(): Promise<void> {
+  private async open(restore = true): Promise<void> {
     if (this.stateValue) return;
     await this.folder.ensure();
     let state = await this.folder.readState();
+    if (!state && !restore) state = newPipelineState(this.pipelineName, this.datasetName);
     if (!state) {
       state = newPipelineState(this.pipelineName, this.datasetName);
       const restored = await this.step("sync", () => this.restoreFromDestination());
@@ -269,7 +300,7 @@ export class Pipeline {
     return { name: this.pipelineName, resources: [resource(data as never, { name: options.tableName, ...hints })] };
   }
 
-  private async extractPackage(data: PipelineData, options: RunOptions): Promise<string> {
+  private async extractPackage(data: PipelineData, options: RunOptions, persist = true): Promise<string> {
     const { name, resources } = this.toSource(data, options);
     const state = this.state;
     const before = JSON.stringify(state);
@@ -308,9 +339,11 @@ export class Pipeline {
       await pkg.writeSchema(schema.toJSON());
       await pkg.setState("normalized");
       this.schemas.set(name, schema);
-      await this.folder.writeSchema(schema.toJSON());
-      state._local = { ...state._local, first_run: false, last_run_at: new Date().toISOString() };
-      await this.folder.writeState(state);
+      if (persist) {
+        await this.folder.writeSchema(schema.toJSON());
+        state._local = { ...state._local, first_run: false, last_run_at: new Date().toISOString() };
+        await this.folder.writeState(state);
+      }
       return loadId;
     } catch (error) {
       // Nothing of this run counts: the state goes back to what it was and the package is marked aborted.
@@ -342,6 +375,13 @@ export class Pipeline {
     return infos;
   }
 
+  /** Remembers what the package's plan deployed, for `--dry-run` (destinations without a plan skip it). */
+  private async recordDeployed(pkg: LoadPackage, schema: StoredSchema): Promise<void> {
+    const plan = await pkg.readJSON<LoadPlan>("plan.json");
+    if (!plan) return;
+    await writeDeployed(this.folder.path, deployedAfter(await readDeployed(this.folder.path), plan, schema.versionHash));
+  }
+
   private async loadOne(destination: Destination, pkg: LoadPackage): Promise<PackageInfo> {
     const schema = await pkg.readSchema<StoredSchema>();
     if (!schema) throw new LoadError("package_corrupt", `Load package ${pkg.path} has no schema.json; remove it or restore the file.`);
@@ -358,7 +398,10 @@ export class Pipeline {
       await this.folder.writeSchema(result.schema);
       this.schemas.set(result.schema.name, Schema.fromJSON(result.schema));
     }
-    if (!failed) await pkg.setState("loaded");
+    if (!failed) {
+      await this.recordDeployed(pkg, result.schema ?? schema);
+      await pkg.setState("loaded");
+    }
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
   }
 }

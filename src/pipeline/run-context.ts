@@ -1,3 +1,4 @@
+import type { DryRunPlan } from "./dry-run.js";
 import type { LoadInfo } from "./load-info.js";
 
 /**
@@ -17,6 +18,7 @@ export interface RunOverrides {
 interface RunContext {
   overrides: RunOverrides;
   readonly loadInfos: LoadInfo[];
+  readonly dryRuns: DryRunPlan[];
 }
 
 const KEY = Symbol.for("dlt-athena.run-context");
@@ -24,7 +26,7 @@ const KEY = Symbol.for("dlt-athena.run-context");
 /** One context per process, shared even if the package is loaded twice (CLI and the user's script). */
 export function runContext(): RunContext {
   const holder = globalThis as unknown as Record<symbol, RunContext | undefined>;
-  return (holder[KEY] ??= { overrides: {}, loadInfos: [] });
+  return (holder[KEY] ??= { overrides: {}, loadInfos: [], dryRuns: [] });
 }
 
 export function setRunOverrides(overrides: RunOverrides): void {

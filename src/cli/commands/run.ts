@@ -42,7 +42,14 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   } finally {
     restore();
   }
-  const infos = runContext().loadInfos;
+  const { loadInfos: infos, dryRuns } = runContext();
+  if (options.dryRun) {
+    if (options.json) return printJson(io, { status: "ok", dry_run: true, plans: dryRuns });
+    const { formatDryRun } = await import("../../pipeline/dry-run.js");
+    if (dryRuns.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
+    for (const plan of dryRuns) io.stdout(`${formatDryRun(plan)}\n`);
+    return;
+  }
   if (options.json) {
     printJson(io, { status: "ok", loads: infos.map((info) => info.toJSON()) });
     return;
