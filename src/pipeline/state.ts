@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { deflateSync, inflateSync } from "node:zlib";
+import { encodeCompressedJson } from "../util/compressed-json.js";
 import { canonicalJson } from "../schema/hash.js";
 import type { IncrementalState } from "../source/incremental.js";
 
@@ -81,21 +81,6 @@ export function sharedState(state: PipelineState): Omit<PipelineState, "_local">
   return shared;
 }
 
-/** dlt's encoding of the state in `_dlt_pipeline_state.state`: base64 of zlib-compressed JSON. */
-export function encodeStateBlob(state: Omit<PipelineState, "_local">): string {
-  return deflateSync(Buffer.from(JSON.stringify(state), "utf8"), { level: 9 }).toString("base64");
-}
-
-export function decodeStateBlob(blob: string): Omit<PipelineState, "_local"> {
-  const bytes = Buffer.from(blob, "base64");
-  try {
-    return JSON.parse(inflateSync(bytes).toString("utf8")) as Omit<PipelineState, "_local">;
-  } catch {
-    // Older rows may hold the JSON itself.
-    return JSON.parse(blob) as Omit<PipelineState, "_local">;
-  }
-}
-
 /** The `_dlt_pipeline_state` row a package carries when the state changed. */
 export function stateRow(state: PipelineState, now: Date): Record<string, unknown> {
   const shared = sharedState(state);
@@ -103,7 +88,7 @@ export function stateRow(state: PipelineState, now: Date): Record<string, unknow
     version: BigInt(state._state_version),
     engine_version: BigInt(state._state_engine_version),
     pipeline_name: state.pipeline_name,
-    state: encodeStateBlob(shared),
+    state: encodeCompressedJson(shared),
     created_at: now,
     version_hash: state._version_hash,
   };

@@ -3,7 +3,7 @@
  * (backticks), DML is Trino (double quotes); all escaping is in `quote.ts`. Pure: the same step
  * always gives the same text, byte for byte, which the golden tests pin.
  */
-import { deflateSync } from "node:zlib";
+import { compressText } from "../../util/compressed-json.js";
 
 import { LoadError } from "../../errors.js";
 import type { TableFormat } from "../../schema/types.js";
@@ -95,17 +95,6 @@ export function compileUndo(step: StepOf<"insertFromStaging">): CompiledStep {
   const statement = `DELETE FROM ${qualifyDml(step.target)} WHERE ${q("_dlt_id")} IN (SELECT ${q("_dlt_id")} FROM ${qualifyDml(step.staging)})`;
   assertStatementSize(statement, step.target.table);
   return sql(statement);
-}
-
-/**
- * Compresses text the way dlt does for large schemas: zlib (level 9), then base64. Readers try
- * base64+zlib first and fall back to plain JSON.
- *
- * @example
- * compressText('{"a":1}'); // "eNqrVkpUsjKsBQAIvAIm"-like
- */
-export function compressText(text: string): string {
-  return deflateSync(Buffer.from(text, "utf8"), { level: 9 }).toString("base64");
 }
 
 const VERSION_COLUMNS = ["version", "engine_version", "inserted_at", "schema_name", "version_hash", "schema"];

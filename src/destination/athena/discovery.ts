@@ -5,13 +5,12 @@
  * Also the state-restore queries and dlt's state encoding. SQL builders and parsers are pure;
  * the two `read…`/`discover…` functions run queries through a {@link SqlClient}.
  */
-import { inflateSync } from "node:zlib";
 
 import { DltAthenaError } from "../../errors.js";
 import type { RestoredState } from "../../pipeline/destination.js";
 import { DLT_LOADS_TABLE, DLT_STATE_TABLE, DLT_VERSION_TABLE, type StoredSchema } from "../../schema/types.js";
 import { UNDEFINED_RELATION, type QueryResult, type SqlClient } from "../sql-client.js";
-import { compressText } from "./dialect.js";
+import { decodeCompressedJson as decodeState } from "../../util/compressed-json.js";
 import type { DeployedState, DeployedTable } from "./planner.js";
 import { qualifyDml, quoteDmlIdentifier as q, quoteLiteral } from "./quote.js";
 
@@ -231,36 +230,5 @@ function firstRow(result: QueryResult): Record<string, unknown> | undefined {
   return Object.fromEntries(result.columns.map((c, i) => [c.name.toLowerCase(), row[i]]));
 }
 
-/**
- * dlt's state encoding: base64 of zlib (level 9) of the JSON.
- *
- * @example
- * decodeState(encodeState({ a: 1 })); // { a: 1 }
- */
-export function encodeState(value: unknown): string {
-  return compressText(JSON.stringify(value));
-}
-
-/**
- * Decodes dlt's state (or schema) text: base64 of zlib JSON, falling back to plain JSON as dlt's
- * readers do (small schemas are stored uncompressed).
- *
- * @throws DltAthenaError `invalid_state` when the text is neither.
- * @example
- * decodeState('{"a":1}'); // { a: 1 }
- */
-export function decodeState(text: string): unknown {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("{") && /^[A-Za-z0-9+/=\s]+$/.test(trimmed)) {
-    try {
-      return JSON.parse(inflateSync(Buffer.from(trimmed, "base64")).toString("utf8"));
-    } catch {
-      // not compressed after all: try plain JSON below
-    }
-  }
-  try {
-    return JSON.parse(trimmed);
-  } catch (cause) {
-    throw new DltAthenaError("invalid_state", "load", "The stored state or schema is neither base64 zlib JSON nor JSON.", { cause });
-  }
-}
+/** dlt's state encoding (base64 of zlib JSON) and its reader, shared with the pipeline. */
+export { decodeCompressedJson as decodeState, encodeCompressedJson as encodeState } from "../../util/compressed-json.js";
