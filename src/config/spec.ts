@@ -56,6 +56,9 @@ export const CONFIG_SPEC: readonly ConfigKeySpec[] = [
   { path: [...ATHENA, "keep_staging_files"], type: "boolean", default: false, description: "keep the staging dataset's files after a successful load" },
   // Athena credentials fall back to the staging credentials, so most projects set them once.
   ...credentialKeys(ATHENA, FILESYSTEM),
+  { path: ["normalize", "data_writer", "compression"], type: "string", default: "snappy", description: "Parquet codec: snappy or zstd" },
+  { path: ["normalize", "data_writer", "file_max_items"], type: "integer", description: "rows per Parquet file before a new file starts" },
+  { path: ["normalize", "data_writer", "file_max_bytes"], type: "integer", description: "approximate bytes per Parquet file before a new file starts" },
   { path: ["pipeline", "pipelines_dir"], type: "string", description: "working folder for pipelines (default ~/.dlt-athena/pipelines)" },
   { path: ["runtime", "log_level"], type: "string", default: "WARNING", description: "log level" },
 ];

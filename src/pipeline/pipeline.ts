@@ -4,6 +4,7 @@ import { resolveConfig } from "../config/resolve.js";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { ConfigError, DltAthenaError, LoadError, UsageError } from "../errors.js";
 import { Extractor } from "../extract/extract.js";
+import type { ParquetCompression } from "../writers/parquet-writer.js";
 import { createLoadPackage, listLoadPackages, openLoadPackage } from "../packages/load-package.js";
 import type { LoadPackage } from "../packages/load-package.js";
 import { createLoadIdGenerator } from "../packages/load-id.js";
@@ -301,6 +302,7 @@ export class Pipeline {
   }
 
   private async extractPackage(data: PipelineData, options: RunOptions, persist = true): Promise<string> {
+    const writer = this.writerSettings();
     const { name, resources } = this.toSource(data, options);
     const state = this.state;
     const before = JSON.stringify(state);
@@ -313,8 +315,7 @@ export class Pipeline {
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const instance = await DuckDBInstance.create(":memory:");
     try {
-      const extractor = (extra: object = {}) =>
-        new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, ...extra });
+      const extractor = () => new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, ...writer });
       const result = await extractor().extract(resources);
       state.default_schema_name = name;
       state.schema_names = [...new Set([...state.schema_names, name])].sort();
@@ -357,6 +358,25 @@ export class Pipeline {
       instance.closeSync();
       await rm(writing, { recursive: true, force: true });
     }
+  }
+
+  /** `[normalize.data_writer]`: the Parquet codec and file rotation limits. */
+  private writerSettings(): { compression: ParquetCompression; maxRowsPerFile?: number; maxBytesPerFile?: number } {
+    const compression = this.config.getString("normalize.data_writer.compression") ?? "snappy";
+    if (compression !== "snappy" && compression !== "zstd") {
+      throw new ConfigError(
+        "invalid_config_value",
+        `[normalize.data_writer] compression must be "snappy" or "zstd", got "${compression}" (env NORMALIZE__DATA_WRITER__COMPRESSION).`,
+        { meta: { key: "normalize.data_writer.compression" } },
+      );
+    }
+    const maxRowsPerFile = this.config.getInteger("normalize.data_writer.file_max_items");
+    const maxBytesPerFile = this.config.getInteger("normalize.data_writer.file_max_bytes");
+    return {
+      compression,
+      ...(maxRowsPerFile !== undefined ? { maxRowsPerFile } : {}),
+      ...(maxBytesPerFile !== undefined ? { maxBytesPerFile } : {}),
+    };
   }
 
   /** Loads normalized packages (all, or the given ones), oldest first. */
