@@ -1,6 +1,7 @@
 import type { LoadPackage } from "../packages/load-package.js";
 import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "../pipeline/destination.js";
 import type { JobManifestEntry } from "../pipeline/pipeline.js";
+import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
@@ -113,6 +114,8 @@ export class WarehouseDestination implements Destination {
       plan = await planPackage(pkg, context.schema, settings, engine.bucketUrl, deployed);
       await pkg.writeJSON(PLAN_FILE, plan);
     }
+    const total = plan.waves.reduce((n, wave) => n + wave.length, 0);
+    let done = 0;
     const result = await executePlan(plan, {
       dialect: engine.dialect,
       client: engine.client,
@@ -122,6 +125,10 @@ export class WarehouseDestination implements Destination {
       maxConcurrency: settings.maxConcurrency,
       uploadConcurrency: settings.uploadConcurrency,
       ...(engine.undo ? { undo: engine.undo } : {}),
+      onStep: (report) => {
+        done += 1;
+        runContext().progress?.({ kind: "load", loadId: pkg.loadId, step: report.kind, done, total });
+      },
     });
     if (!settings.keepStagingFiles) await this.deleteStagedFiles(plan);
     for (const job of await pkg.listJobs("new")) {

@@ -315,7 +315,8 @@ export class Pipeline {
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const instance = await DuckDBInstance.create(":memory:");
     try {
-      const extractor = () => new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, ...writer });
+      const onProgress = (resourceName: string, items: number) => runContext().progress?.({ kind: "extract", resource: resourceName, items });
+      const extractor = () => new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, onProgress, ...writer });
       const result = await extractor().extract(resources);
       state.default_schema_name = name;
       state.schema_names = [...new Set([...state.schema_names, name])].sort();
@@ -407,6 +408,7 @@ export class Pipeline {
     if (!schema) throw new LoadError("package_corrupt", `Load package ${pkg.path} has no schema.json; remove it or restore the file.`);
     const state = await pkg.readStateUpdate<Omit<PipelineState, "_local">>();
     let result;
+    runContext().progress?.({ kind: "phase", text: `loading package ${pkg.loadId} into ${destination.name}` });
     try {
       result = await destination.loadPackage(pkg, { pipelineName: this.pipelineName, datasetName: this.datasetName, schema, state });
     } catch (error) {

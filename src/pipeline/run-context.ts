@@ -15,8 +15,15 @@ export interface RunOverrides {
   readonly progress?: boolean;
 }
 
+/** Progress events for the CLI's spinner; library users get none unless they set a listener. */
+export type ProgressEvent =
+  | { readonly kind: "extract"; readonly resource: string; readonly items: number }
+  | { readonly kind: "load"; readonly loadId: string; readonly step: string; readonly done: number; readonly total: number }
+  | { readonly kind: "phase"; readonly text: string };
+
 interface RunContext {
   overrides: RunOverrides;
+  progress?: (event: ProgressEvent) => void;
   readonly loadInfos: LoadInfo[];
   readonly dryRuns: DryRunPlan[];
 }

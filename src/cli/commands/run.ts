@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { UsageError } from "../../errors.js";
 import { runContext, setRunOverrides } from "../../pipeline/run-context.js";
 import type { CliIo } from "../io.js";
+import { createProgress } from "../output/progress.js";
 import { printJson } from "../output/render.js";
 
 export interface RunCommandOptions {
@@ -34,12 +35,17 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
     progress: io.isInteractive && !options.json,
   });
   const restore = options.json ? redirectConsoleToStderr() : () => undefined;
+  // A spinner needs a real terminal: some pseudo-terminals report 0 columns, which breaks redraws.
+  const hasTerminal = io.isInteractive && (process.stderr.columns ?? 0) >= 20;
+  const progress = hasTerminal && !options.json ? await createProgress() : undefined;
+  runContext().progress = progress?.listener;
   try {
     // One module graph for the CLI and the script, so both share the run context.
     const { register } = await import("tsx/esm/api");
     register();
     await import(pathToFileURL(path).href);
   } finally {
+    progress?.stop();
     restore();
   }
   const { loadInfos: infos, dryRuns } = runContext();

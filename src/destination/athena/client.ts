@@ -272,7 +272,11 @@ export function createAthenaSqlClient(
   const workGroup = config.getString("destination.athena.athena_work_group");
   const catalog = config.getString("destination.athena.aws_data_catalog");
   const bucket = config.getString("destination.athena.query_result_bucket");
+  // Test hook, not a user setting: integration tests against a local fake endpoint poll every
+  // few ms instead of Athena's 100 ms-and-up, which keeps whole-stack suites fast.
+  const testPollMs = Number(process.env["DLT_ATHENA_POLL_MS"]);
   return new AthenaSqlClient({
+    ...(testPollMs > 0 ? { poll: { initialMs: testPollMs, maxMs: testPollMs } } : {}),
     ...options,
     client: new AthenaClient(sdkConfig),
     secrets: settings.secrets,
