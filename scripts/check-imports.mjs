@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["src", "test", "bench"];
+const roots = ["src", "test", "bench", "examples"];
 const bad = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -212,12 +212,14 @@ export class Pipeline {
     } catch (error) {
       this.trace.push({ step, startedAt: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, error: error instanceof Error ? error.message : String(error) });
       await this.folder.writeTrace({ steps: this.trace }).catch(() => undefined);
+      await this.closeDestination().catch(() => undefined);
       throw error;
     }
   }
 
   private async finish(startedAt: Date, packages: PackageInfo[]): Promise<LoadInfo> {
     const destination = this.destinationValue;
+    await this.closeDestination();
     const info = new LoadInfo({
       pipelineName: this.pipelineName,
       datasetName: this.datasetName,
@@ -231,6 +233,14 @@ export class Pipeline {
     await this.folder.writeTrace(this.lastTrace);
     runContext().loadInfos.push(info);
     return info;
+  }
+
+  /** Releases the destination's clients (and the local engine's file); the next run opens them again. */
+  private async closeDestination(): Promise<void> {
+    const destination = this.destinationValue;
+    if (!destination || typeof this.destinationOption !== "string") return;
+    this.destinationValue = undefined;
+    await destination.close();
   }
 
   /** Reads the local state and schemas; on a fresh machine restores them from the destination. */
@@ -264,7 +274,7 @@ export class Pipeline {
   /** Restores state and schemas from the destination, replacing the local ones (`pipeline sync`). */
   async sync(): Promise<boolean> {
     await this.folder.ensure();
-    const restored = await (await this.destination()).restoreState(this.pipelineName);
+    const restored = await (await this.destination()).restoreState(this.pipelineName).finally(() => this.closeDestination());
     if (!restored) return false;
     for (const schema of restored.schemas) await this.folder.writeSchema(schema);
     this.stateValue = { ...restored.state, _local: { first_run: false } };

@@ -14,11 +14,11 @@ const chessPipeline = pipeline({
   datasetName: "chess_players_games_data",
 });
 
-const loadInfo = await chessPipeline.run(
+// `dlt-athena run` prints the load summary (or `--json`); the returned LoadInfo is there for scripts.
+await chessPipeline.run(
   chessSource({
     players: ["magnuscarlsen", "vincentkeymer", "dommarajugukesh", "rpragchess"],
     startMonth: "2022/11",
     endMonth: "2022/12",
   }),
 );
-console.error(loadInfo.toString());

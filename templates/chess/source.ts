@@ -50,7 +50,8 @@ export function chessSource(options: ChessOptions) {
       async function* () {
         for (const player of players) yield await getJson<Record<string, unknown>>(`${baseUrl}/player/${player}`);
       },
-      { name: "players_profiles", writeDisposition: "merge", primaryKey: "player_id" },
+      // Merging needs an Iceberg table on Athena: into a Hive table the rows would be appended.
+      { name: "players_profiles", writeDisposition: "merge", primaryKey: "player_id", tableFormat: "iceberg" },
     );
 
     const playersArchives = resource(

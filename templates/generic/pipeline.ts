@@ -14,5 +14,5 @@ const {{pipelineVar}} = pipeline({
   datasetName: "{{source_name}}_data",
 });
 
-const loadInfo = await {{pipelineVar}}.run({{sourceFn}}());
-console.error(loadInfo.toString());
+// `dlt-athena run` prints the load summary (or `--json`); the returned LoadInfo is there for scripts.
+await {{pipelineVar}}.run({{sourceFn}}());
