@@ -1,6 +1,9 @@
 import { Argument, Command, CommanderError, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { runDbtProfile } from "./commands/dbt-profile.js";
+import type { DbtProfileCommandOptions } from "./commands/dbt-profile.js";
 import { runInit } from "./commands/init.js";
+import { runPipelineCommand } from "./commands/pipeline.js";
+import type { PipelineCommandOptions } from "./commands/pipeline.js";
 import { runQuery } from "./commands/query.js";
 import type { QueryCommandOptions } from "./commands/query.js";
 import { runScript } from "./commands/run.js";
@@ -13,11 +16,6 @@ export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync"] a
 function projectDirOf(program: Command): { projectDir?: string } {
   const { projectDir } = program.opts<{ projectDir?: string }>();
   return projectDir ? { projectDir } : {};
-}
-
-/** Thrown by actions of commands whose engine is not part of this build yet. */
-function notBuiltYet(command: string): never {
-  throw new UsageError("not_implemented", `\`dlt-athena ${command}\` is not available in this version yet.`);
 }
 
 /**
@@ -75,13 +73,17 @@ export function createProgram(io: CliIo, version: string): Command {
     .addArgument(new Argument("<operation>", PIPELINE_OPERATIONS.join(" | ")).choices(PIPELINE_OPERATIONS))
     .option("--local", "use the embedded local engine")
     .option("--json", "print one JSON document")
-    .action((_name: string, operation: string) => notBuiltYet(`pipeline ${operation}`));
+    .option("--yes", "drop without asking for confirmation (required when there is no terminal)")
+    .option("--dataset <name>", "sync/drop: the dataset to restore from when the working folder is gone (default <name>_dataset)")
+    .action((name: string, operation: string, options: PipelineCommandOptions) =>
+      runPipelineCommand(io, name, operation, { ...options, ...projectDirOf(program) }),
+    );
 
   program
     .command("dbt-profile")
     .description("print a dbt profile (dbt-athena) for the pipeline's destination")
-    .option("--pipeline-name <name>", "the pipeline")
-    .action(() => notBuiltYet("dbt-profile"));
+    .option("--pipeline-name <name>", "the pipeline whose dataset becomes the dbt schema")
+    .action((options: DbtProfileCommandOptions) => runDbtProfile(io, { ...options, ...projectDirOf(program) }));
 
   return program;
 }

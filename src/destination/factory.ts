@@ -33,7 +33,10 @@ export function athenaBucketUrl(config: ResolvedConfig): string {
   return parseBucketUrl(config.requireString("destination.filesystem.bucket_url"), { projectDir: config.projectDir }).url;
 }
 
-async function athenaEngine(config: ResolvedConfig, settings: WarehouseSettings): Promise<Engine> {
+/** Which catalog and database an engine's client works in. */
+export type EngineTarget = Pick<WarehouseSettings, "catalog" | "datasetName">;
+
+async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
   const bucket = parseBucketUrl(config.requireString("destination.filesystem.bucket_url"), { projectDir: config.projectDir });
   const { createAthenaSqlClient } = await import("./athena/client.js");
   const { athenaDialect, compileUndo } = await import("./athena/dialect.js");
@@ -66,7 +69,7 @@ function statementsOf(compiled: { kind: string; statements?: readonly string[] }
   return compiled.kind === "sql" ? (compiled.statements ?? []) : [];
 }
 
-async function localEngine(config: ResolvedConfig, settings: WarehouseSettings): Promise<Engine> {
+async function localEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
   const { LocalEngine, localModePaths } = await import("./local/engine.js");
   const { duckdbDialect } = await import("./local/dialect.js");
   const paths = localModePaths(config.projectDir);
@@ -82,12 +85,17 @@ async function localEngine(config: ResolvedConfig, settings: WarehouseSettings):
 }
 
 /**
- * The `athena` destination: on AWS, or on the embedded local engine with `--local` /
- * `[destination.athena] local = true`.
+ * The engine the configuration selects: Athena on AWS, or the embedded local engine with
+ * `--local` / `[destination.athena] local = true`. Also used by `pipeline drop`.
+ *
+ * @example const engine = await openEngine(config, { catalog: "awsdatacatalog", datasetName: "shop_data" });
  */
+export function openEngine(config: ResolvedConfig, target: EngineTarget): Promise<Engine> {
+  return config.getBoolean("destination.athena.local") ? localEngine(config, target) : athenaEngine(config, target);
+}
+
+/** The `athena` destination over the engine the configuration selects. */
 export async function createAthenaDestination(input: DestinationFactoryInput): Promise<WarehouseDestination> {
   const settings = warehouseSettings(input.config, input.datasetName);
-  const isLocal = input.config.getBoolean("destination.athena.local");
-  const engine = isLocal ? await localEngine(input.config, settings) : await athenaEngine(input.config, settings);
-  return new WarehouseDestination(engine, settings);
+  return new WarehouseDestination(await openEngine(input.config, settings), settings);
 }

@@ -1,0 +1,125 @@
+/**
+ * `dlt-athena dbt-profile [--pipeline-name N]`: a dbt-athena `profiles.yml` for the configured
+ * destination, so dbt models can run on the dataset a pipeline loads. Secrets are never written:
+ * explicit keys become `{{ env_var('…') }}` placeholders that dbt resolves at run time.
+ */
+import { resolve } from "node:path";
+import { resolveConfig } from "../../config/resolve.js";
+import type { ResolvedConfig } from "../../config/resolve.js";
+import { normalizeTableIdentifier } from "../../schema/naming.js";
+import { WorkingFolder, defaultPipelinesDir } from "../../pipeline/working-folder.js";
+import type { CliIo } from "../io.js";
+import { requireState, validatePipelineName } from "./pipeline-context.js";
+
+export interface DbtProfileCommandOptions {
+  readonly pipelineName?: string;
+  readonly projectDir?: string;
+}
+
+/** What the profile is made of; `undefined` values are written as commented hints. */
+export interface DbtProfileSettings {
+  /** The profile name, for `profile:` in dbt_project.yml. */
+  readonly profileName: string;
+  readonly pipelineName?: string;
+  /** The dataset (dbt `schema`); undefined without a pipeline: a placeholder is written. */
+  readonly dataset?: string;
+  readonly catalog: string;
+  readonly queryResultBucket?: string;
+  /** The staging bucket_url when it is on S3: dbt writes its tables there (`s3_data_dir`). */
+  readonly dataDir?: string;
+  readonly region?: string;
+  readonly workGroup?: string;
+  readonly awsProfile?: string;
+  readonly hasExplicitKeys: boolean;
+  readonly hasSessionToken: boolean;
+  readonly isLocal: boolean;
+}
+
+/** Prints the profile on stdout. */
+export async function runDbtProfile(io: CliIo, options: DbtProfileCommandOptions): Promise<void> {
+  const projectDir = resolve(io.cwd, options.projectDir ?? ".");
+  const config = resolveConfig({ projectDir, env: io.env });
+  let dataset: string | undefined;
+  if (options.pipelineName !== undefined) {
+    validatePipelineName(options.pipelineName);
+    const pipelinesDir = resolve(io.cwd, config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir());
+    const folder = new WorkingFolder(pipelinesDir, options.pipelineName);
+    const isLocal = config.getBoolean("destination.athena.local");
+    const state = await requireState({ name: options.pipelineName, folder, pipelinesDir, isLocal });
+    dataset = state.dataset_name;
+  }
+  io.stdout(renderDbtProfile(dbtProfileSettings(config, options.pipelineName, dataset)));
+}
+
+/**
+ * Reads the profile's values from the resolved configuration (Athena section, with the staging
+ * credentials as fallback, as loads use them). Never reads a secret's value, only whether it is set.
+ */
+export function dbtProfileSettings(config: ResolvedConfig, pipelineName: string | undefined, dataset: string | undefined): DbtProfileSettings {
+  const credential = (key: string) => config.getString(`destination.athena.credentials.${key}`);
+  const bucketUrl = config.getString("destination.filesystem.bucket_url");
+  const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  return {
+    profileName: pipelineName ? normalizeTableIdentifier(pipelineName) : "dlt_athena",
+    ...optional("pipelineName", pipelineName),
+    ...optional("dataset", dataset),
+    catalog: config.getString("destination.athena.aws_data_catalog") ?? "awsdatacatalog",
+    ...optional("queryResultBucket", config.getString("destination.athena.query_result_bucket")),
+    ...optional("dataDir", bucketUrl?.startsWith("s3://") ? `${bucketUrl.replace(/\/+$/, "")}/` : undefined),
+    ...optional("region", credential("region_name")),
+    ...optional("workGroup", config.getString("destination.athena.athena_work_group")),
+    ...optional("awsProfile", credential("profile_name")),
+    hasExplicitKeys: credential("aws_access_key_id") !== undefined || credential("aws_secret_access_key") !== undefined,
+    hasSessionToken: credential("aws_session_token") !== undefined,
+    isLocal: config.getBoolean("destination.athena.local"),
+  };
+}
+
+/** A YAML double-quoted scalar: JSON string syntax is valid YAML. */
+const yaml = (value: string) => JSON.stringify(value);
+const envVar = (name: string) => yaml(`{{ env_var('${name}') }}`);
+
+/**
+ * The `profiles.yml` text (dbt-athena's keys: type, s3_staging_dir, s3_data_dir, region_name,
+ * database, schema, work_group, aws_profile_name, aws_access_key_id, …).
+ *
+ * @example
+ * renderDbtProfile({ profileName: "shop", dataset: "shop_data", catalog: "awsdatacatalog", region: "eu-central-1",
+ *   hasExplicitKeys: false, hasSessionToken: false, isLocal: false });
+ * // "shop:\n  target: dev\n  outputs:\n    dev:\n      type: athena\n …"
+ */
+export function renderDbtProfile(s: DbtProfileSettings): string {
+  const out: string[] = [
+    `# dbt-athena profile${s.pipelineName ? ` for pipeline ${s.pipelineName}` : ""}, generated by dlt-athena dbt-profile.`,
+    `# Save it as ~/.dbt/profiles.yml (or profiles.yml next to dbt_project.yml) and set \`profile: ${s.profileName}\` in dbt_project.yml.`,
+  ];
+  if (s.isLocal) out.push("# Note: [destination.athena] local = true; this profile targets AWS Athena, not the local engine.");
+  out.push(`${s.profileName}:`, "  target: dev", "  outputs:", "    dev:", "      type: athena");
+  const field = (key: string, value: string | undefined, missing: string) =>
+    out.push(value === undefined ? `      # ${key}: ${missing}` : `      ${key}: ${yaml(value)}`);
+  field("s3_staging_dir", s.queryResultBucket, "s3://… for query results ([destination.athena] query_result_bucket is not set; needed unless the work group manages query results)");
+  if (s.dataDir !== undefined) out.push(`      s3_data_dir: ${yaml(s.dataDir)}  # the pipeline's staging bucket_url`);
+  if (s.region === undefined) {
+    out.push(`      region_name: ${envVar("AWS_REGION")}  # region_name is not configured: set AWS_REGION or write the region here`);
+  } else {
+    out.push(`      region_name: ${yaml(s.region)}`);
+  }
+  out.push(`      database: ${yaml(s.catalog)}`);
+  if (s.dataset === undefined) {
+    out.push(`      schema: ${yaml("my_dataset")}  # placeholder: the dataset of your pipeline (or run dlt-athena dbt-profile --pipeline-name <name>)`);
+  } else {
+    out.push(`      schema: ${yaml(s.dataset)}`);
+  }
+  field("work_group", s.workGroup, "primary ([destination.athena] athena_work_group is not set)");
+  if (s.awsProfile !== undefined) out.push(`      aws_profile_name: ${yaml(s.awsProfile)}`);
+  if (s.hasExplicitKeys) {
+    out.push(
+      "      # Explicit keys are configured for dlt-athena; dbt reads them from the environment (export them, never commit them).",
+      `      aws_access_key_id: ${envVar("AWS_ACCESS_KEY_ID")}`,
+      `      aws_secret_access_key: ${envVar("AWS_SECRET_ACCESS_KEY")}`,
+    );
+    if (s.hasSessionToken) out.push(`      aws_session_token: ${envVar("AWS_SESSION_TOKEN")}`);
+  }
+  out.push("      threads: 4");
+  return `${out.join("\n")}\n`;
+}
