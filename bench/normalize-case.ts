@@ -1,7 +1,8 @@
 /**
  * One benchmark case in its own process, so peak RSS belongs to that case alone:
  *   node --import tsx bench/normalize-case.ts <flat|nested|native> <rows>
- * Prints one JSON line: { rows, seconds, bytes, files, peakRssMb }.
+ * Prints one JSON line: { rows, seconds, cpuSeconds, bytes, files, peakRssMb }. `cpuSeconds` (user +
+ * system, all threads) is steadier than wall time on a shared machine; DuckDB's COPY uses threads.
  */
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,4 +49,5 @@ if (kind === "native") {
 const seconds = (performance.now() - started) / 1000;
 const { bytes, files } = await folderBytes();
 await rm(directory, { recursive: true, force: true });
-console.log(JSON.stringify({ rows: count, seconds, bytes, files, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+const { user, system } = process.cpuUsage();
+console.log(JSON.stringify({ rows: count, seconds, cpuSeconds: (user + system) / 1e6, bytes, files, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -1,9 +1,9 @@
 import type { DuckDBInstance } from "@duckdb/node-api";
-import { normalizeContextFor, normalizeItem } from "../normalize/relational.js";
+import { normalizeContextFor, normalizeNested, normalizeRoot } from "../normalize/relational.js";
 import type { NormalizeContext } from "../normalize/relational.js";
 import { isDltName } from "../schema/contracts.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
-import type { Schema } from "../schema/schema.js";
+import type { CoerceRowOptions, Schema } from "../schema/schema.js";
 import type { SchemaContract } from "../schema/types.js";
 import { resourceStateOf } from "../pipeline/state.js";
 import type { PipelineState } from "../pipeline/state.js";
@@ -58,6 +58,7 @@ export class Extractor {
   private readonly rows: Record<string, number> = {};
   private readonly contexts = new Map<string, NormalizeContext>();
   private readonly resourceContexts = new Map<Resource, ResourceContext>();
+  private readonly coerceOptionsByParent = new Map<string | undefined, CoerceRowOptions>();
 
   constructor(options: ExtractOptions) {
     this.options = options;
@@ -158,24 +159,40 @@ export class Extractor {
   }
 
   private async writePage(resource: Resource, page: readonly Item[]): Promise<void> {
-    const { schema, contract } = this.options;
     for (const item of page) {
       const context = this.normalizeContext(resource, this.rootTableOf(resource, item));
-      const rows = normalizeItem(item, context);
+      // The root row comes without a generator; flat items (the common case) never create one.
+      const root = normalizeRoot(item, context);
+      if (!(await this.accept(root.table, root.row, this.coerceOptions(undefined))) || !root.hasNested) continue;
+      const rows = normalizeNested(root);
       let next = rows.next();
       while (!next.done) {
         const [table, row, parent] = next.value;
-        const result = schema.coerceRow(table, row, { ...(parent !== undefined ? { parent } : {}), ...(contract ? { contract } : {}) });
-        if (result.kind === "discarded") {
-          next = rows.next(false);
-          continue;
-        }
-        const buffer = this.bufferOf(table);
-        buffer.rows.push(result.row);
-        if (buffer.rows.length >= FLUSH_ROWS) await this.flush(table, buffer);
-        next = rows.next(true);
+        const isKept = await this.accept(table, row, this.coerceOptions(parent));
+        next = rows.next(isKept);
       }
     }
+  }
+
+  /** `coerceRow` options per parent table, built once instead of per row. */
+  private coerceOptions(parent: string | undefined): CoerceRowOptions {
+    let options = this.coerceOptionsByParent.get(parent);
+    if (!options) {
+      const { contract } = this.options;
+      options = { ...(parent !== undefined ? { parent } : {}), ...(contract ? { contract } : {}) };
+      this.coerceOptionsByParent.set(parent, options);
+    }
+    return options;
+  }
+
+  /** Coerces one row into its table and buffers it; false when the contract discarded it. */
+  private async accept(table: string, row: Row, options: CoerceRowOptions): Promise<boolean> {
+    const result = this.options.schema.coerceRow(table, row, options);
+    if (result.kind === "discarded") return false;
+    const buffer = this.bufferOf(table);
+    buffer.rows.push(result.row);
+    if (buffer.rows.length >= FLUSH_ROWS) await this.flush(table, buffer);
+    return true;
   }
 
   private bufferOf(table: string): TableBuffer {

@@ -7,6 +7,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** dlt's `DLT_ID_LENGTH_BYTES`: 10 bytes give 14 base64 characters. */
 export const DLT_ID_LENGTH_BYTES = 10;
+/** Base64 characters of 10 bytes once `=` padding is stripped. */
+const DLT_ID_CHARS = 14;
 
 /** Returns `n` random bytes; injectable so tests get fixed ids. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -31,7 +33,11 @@ const defaultRandom: RandomSource = (n) => {
 
 function toId(bytes: Uint8Array): string {
   // Standard alphabet (`+` and `/` kept), padding stripped, as Python's b64encode(...).rstrip("=").
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64").replace(/=+$/, "");
+  // Stripping by length rather than by regex: this runs once per row.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* "=" */) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /**
@@ -51,6 +57,16 @@ export function digest128(text: string, length: number = DLT_ID_LENGTH_BYTES): s
  * generateDltId().length; // 14
  */
 export function generateDltId(random: RandomSource = defaultRandom): string {
+  if (random === defaultRandom) {
+    // Encoded straight from the pool: no Buffer views per id (one id per root row).
+    if (poolOffset + DLT_ID_LENGTH_BYTES > POOL_SIZE) {
+      pool = randomBytes(POOL_SIZE);
+      poolOffset = 0;
+    }
+    const start = poolOffset;
+    poolOffset += DLT_ID_LENGTH_BYTES;
+    return pool.toString("base64", start, poolOffset).slice(0, DLT_ID_CHARS);
+  }
   return toId(random(DLT_ID_LENGTH_BYTES));
 }
 

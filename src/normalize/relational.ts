@@ -40,9 +40,38 @@ export interface NormalizeContext {
 
 type ListsToVisit = Map<string, readonly [path: readonly string[], items: readonly unknown[]]>;
 
-interface Frame {
+export interface Frame {
   readonly ctx: NormalizeContext;
   readonly maxNesting: number;
+}
+
+/** Where a row goes: its table, its parent table and the path its nested lists extend. */
+export interface Place {
+  readonly table: string;
+  readonly parentTable: string | undefined;
+  /** The table's unshortened path fragments (dlt's `parent_path + ident_path`). */
+  readonly path: readonly string[];
+}
+
+/** A flattened row, its `_dlt_id` and the nested lists still to visit (none for flat rows). */
+export interface BuiltRow {
+  readonly row: Row;
+  readonly rowId: string;
+  readonly lists: ListsToVisit | undefined;
+}
+
+/**
+ * An item's root row, built without a generator (most items have no nested lists); pass it to
+ * {@link normalizeNested} for the rest, unless the row was discarded.
+ */
+export interface RootRow {
+  readonly table: string;
+  readonly row: Row;
+  /** Whether the item has nested lists, i.e. {@link normalizeNested} would yield rows. */
+  readonly hasNested: boolean;
+  readonly frame: Frame;
+  readonly place: Place;
+  readonly built: BuiltRow;
 }
 
 /**
@@ -58,93 +87,160 @@ export function* normalizeItem(
   item: unknown,
   ctx: NormalizeContext,
 ): Generator<NormalizedRow, void, boolean | undefined> {
-  const frame: Frame = { ctx, maxNesting: ctx.maxTableNesting ?? DEFAULT_MAX_TABLE_NESTING };
-  const root = isDict(item) ? item : { value: item };
-  yield* normalizeRow(frame, root, {}, [normalizePath(ctx.tableName)], [], undefined, undefined, 0);
+  const root = normalizeRoot(item, ctx);
+  const shouldDescend = yield [root.table, root.row, undefined];
+  if (shouldDescend !== false) {
+    yield* normalizeNested(root);
+  }
 }
 
+/**
+ * The root row of an item (same as the first row of {@link normalizeItem}).
+ *
+ * @example
+ * const root = normalizeRoot({ id: 1, items: [{ sku: "a" }] }, ctx);
+ * if (isKept(root.row) && root.hasNested) for (const [table, row] of normalizeNested(root)) ...
+ */
+export function normalizeRoot(item: unknown, ctx: NormalizeContext): RootRow {
+  const frame: Frame = { ctx, maxNesting: ctx.maxTableNesting ?? DEFAULT_MAX_TABLE_NESTING };
+  const dict = isDict(item) ? item : { value: item };
+  const name = normalizePath(ctx.tableName);
+  const place: Place = { table: shortenFragments(name), parentTable: undefined, path: [name] };
+  const built = buildRow(frame, dict, NO_EXTEND, place, undefined, 0, 0);
+  return { table: place.table, row: built.row, hasNested: built.lists !== undefined, frame, place, built };
+}
+
+/** The nested rows of a kept root row, parents before children; same protocol as {@link normalizeItem}. */
+export function* normalizeNested(root: RootRow): Generator<NormalizedRow, void, boolean | undefined> {
+  if (root.built.lists === undefined) {
+    return;
+  }
+  const childExtend = root.frame.ctx.propagateRootKey === true ? { [C_DLT_ROOT_ID]: root.built.rowId } : NO_EXTEND;
+  yield* normalizeLists(root.frame, root.built, childExtend, root.place, 1);
+}
+
+/** The columns every row of a nested table inherits (empty unless root keys propagate). */
+const NO_EXTEND: Readonly<Row> = Object.freeze({});
+
+/** A nested row of `place.table`, then its own nested lists. */
 function* normalizeRow(
   frame: Frame,
   dictRow: Readonly<Row>,
   extend: Readonly<Row>,
-  identPath: readonly string[],
-  parentPath: readonly string[],
-  parentRowId: string | undefined,
-  pos: number | undefined,
+  place: Place,
+  parentRowId: string,
+  pos: number,
   level: number,
 ): Generator<NormalizedRow, void, boolean | undefined> {
-  const table = shortenFragments(...parentPath, ...identPath);
-  const { row, lists } = flatten(frame, table, dictRow, level);
+  const built = buildRow(frame, dictRow, extend, place, parentRowId, pos, level);
+  const shouldDescend = yield [place.table, built.row, place.parentTable];
+  if (shouldDescend === false || built.lists === undefined) {
+    return;
+  }
+  yield* normalizeLists(frame, built, extend, place, level + 1);
+}
+
+function* normalizeLists(
+  frame: Frame,
+  built: BuiltRow,
+  extend: Readonly<Row>,
+  place: Place,
+  level: number,
+): Generator<NormalizedRow, void, boolean | undefined> {
+  for (const [listPath, items] of built.lists?.values() ?? []) {
+    const path = [...place.path, ...listPath];
+    const listPlace: Place = { table: shortenFragments(...path), parentTable: place.table, path };
+    yield* normalizeList(frame, items, extend, listPlace, built.rowId, level);
+  }
+}
+
+/**
+ * Flattens `dictRow` and adds dlt's columns: `_dlt_load_id` on root rows (no `parentRowId`),
+ * then the inherited `extend` columns, then `_dlt_id` (kept when the item brings one), with
+ * `_dlt_parent_id`/`_dlt_list_idx` before it on nested rows.
+ */
+function buildRow(
+  frame: Frame,
+  dictRow: Readonly<Row>,
+  extend: Readonly<Row>,
+  place: Place,
+  parentRowId: string | undefined,
+  pos: number,
+  level: number,
+): BuiltRow {
+  const flat: Flattened = { row: {}, lists: undefined };
+  flattenInto(frame, place.table, flat, dictRow, level, undefined);
+  const row = flat.row;
   const isRoot = parentRowId === undefined;
   if (isRoot) {
     row[C_DLT_LOAD_ID] = frame.ctx.loadId;
   }
-  Object.assign(row, extend);
+  if (extend !== NO_EXTEND) {
+    Object.assign(row, extend);
+  }
   let rowId = row[C_DLT_ID];
   if (typeof rowId !== "string" || rowId === "") {
-    rowId = isRoot ? rootRowId(frame.ctx, row) : linkRow(row, parentRowId, table, pos ?? 0);
+    rowId = isRoot ? rootRowId(frame.ctx, row) : linkRow(row, parentRowId, place.table, pos);
     row[C_DLT_ID] = rowId;
   }
-  const childExtend = isRoot && frame.ctx.propagateRootKey === true ? { ...extend, [C_DLT_ROOT_ID]: rowId } : extend;
-  const parentTable = parentPath.length > 0 ? shortenFragments(...parentPath) : undefined;
-  const shouldDescend = yield [table, row, parentTable];
-  if (shouldDescend === false) {
-    return;
-  }
-  for (const [listPath, items] of lists.values()) {
-    yield* normalizeList(frame, items, childExtend, listPath, [...parentPath, ...identPath], rowId as string, level + 1);
-  }
+  return { row, rowId: rowId as string, lists: flat.lists };
 }
 
 function* normalizeList(
   frame: Frame,
   items: readonly unknown[],
   extend: Readonly<Row>,
-  identPath: readonly string[],
-  parentPath: readonly string[],
+  place: Place,
   parentRowId: string,
   level: number,
 ): Generator<NormalizedRow, void, boolean | undefined> {
-  const table = shortenFragments(...parentPath, ...identPath);
-  const parentTable = shortenFragments(...parentPath);
+  const table = place.table;
   for (let idx = 0; idx < items.length; idx++) {
     const value = items[idx];
     if (isDict(value)) {
-      yield* normalizeRow(frame, value, extend, identPath, parentPath, parentRowId, idx, level);
+      yield* normalizeRow(frame, value, extend, place, parentRowId, idx, level);
     } else if (Array.isArray(value)) {
       // A list of lists gets an intermediate row per inner list, whose `list` field nests again.
-      yield* normalizeRow(frame, { list: value }, extend, identPath, parentPath, parentRowId, idx, level + 1);
+      yield* normalizeRow(frame, { list: value }, extend, place, parentRowId, idx, level + 1);
     } else {
       const row: Row = { value, ...extend };
       linkRow(row, parentRowId, table, idx);
       row[C_DLT_ID] = childRowId(parentRowId, table, idx);
-      yield [table, row, parentTable];
+      yield [table, row, place.parentTable];
     }
   }
 }
 
-function flatten(frame: Frame, table: string, dictRow: Readonly<Row>, level: number): { row: Row; lists: ListsToVisit } {
-  const row: Row = {};
-  const lists: ListsToVisit = new Map();
-  const visit = (dict: Readonly<Row>, lvl: number, path: readonly string[]): void => {
-    for (const key of Object.keys(dict)) {
-      const value = dict[key];
-      const normKey = key.trim() === "" ? EMPTY_KEY_IDENTIFIER : normalizePath(key);
-      const column = path.length === 0 ? normKey : shortenFragments(...path, normKey);
-      const isList = Array.isArray(value);
-      if ((isList || isDict(value)) && !isKeptWhole(frame, table, column, lvl)) {
-        if (isList) {
-          lists.set(column, [[...path, normKey], value]);
-        } else {
-          visit(value as Row, lvl + 1, [...path, normKey]);
-        }
-        continue;
+interface Flattened {
+  readonly row: Row;
+  lists: ListsToVisit | undefined;
+}
+
+/** Copies `dict` into `out.row`, nested dicts as `a__b` columns; lists are set aside in `out.lists`. */
+function flattenInto(
+  frame: Frame,
+  table: string,
+  out: Flattened,
+  dict: Readonly<Row>,
+  level: number,
+  path: readonly string[] | undefined,
+): void {
+  for (const key of Object.keys(dict)) {
+    const value = dict[key];
+    const normKey = key.trim() === "" ? EMPTY_KEY_IDENTIFIER : normalizePath(key);
+    const column = path === undefined ? normKey : shortenFragments(...path, normKey);
+    const isList = Array.isArray(value);
+    if ((isList || isDict(value)) && !isKeptWhole(frame, table, column, level)) {
+      const childPath = path === undefined ? [normKey] : [...path, normKey];
+      if (isList) {
+        (out.lists ??= new Map()).set(column, [childPath, value]);
+      } else {
+        flattenInto(frame, table, out, value as Row, level + 1, childPath);
       }
-      row[column] = value;
+      continue;
     }
-  };
-  visit(dictRow, level, []);
-  return { row, lists };
+    out.row[column] = value;
+  }
 }
 
 function isKeptWhole(frame: Frame, table: string, column: string, level: number): boolean {

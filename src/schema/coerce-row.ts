@@ -74,10 +74,18 @@ export function planRowCoercion(
       continue;
     }
     const existing = columns[key];
+    if (existing !== undefined) {
+      // The common case, an existing column whose value fits: no placement object per value.
+      const coerced = coerceValue(value, existing);
+      if (!isCannotCoerce(coerced)) {
+        out[existing.name] = coerced;
+        continue;
+      }
+    }
     const placed =
       existing === undefined
         ? placeNewColumn(tableName, table, key, value, isNewTable || isDltTable ? "evolve" : contract.columns)
-        : placeExistingColumn(tableName, columns, existing, value, isDltTable ? "evolve" : contract.dataType);
+        : placeVariantColumn(tableName, columns, existing, value, isDltTable ? "evolve" : contract.dataType);
     if (placed.kind === "discardRow") {
       return { kind: "discarded", entity: placed.entity, column: placed.column };
     }
@@ -117,17 +125,14 @@ function placeNewColumn(
   return { kind: "value", column: key, value: coerced, newColumn: column };
 }
 
-function placeExistingColumn(
+function placeVariantColumn(
   tableName: string,
   columns: TableSchema["columns"],
   existing: ColumnSchema,
   value: unknown,
   mode: ResolvedContract["dataType"],
 ): Placement {
-  const coerced = coerceValue(value, existing);
-  if (!isCannotCoerce(coerced)) {
-    return { kind: "value", column: existing.name, value: coerced };
-  }
+  // `planRowCoercion` already placed values that fit; this one goes to a variant.
   // The inferred type always accepts its own value, so the variant can only fail if it was typed by hand.
   const dataType = inferDataType(value) ?? "text";
   const variantName = variantColumnName(existing.name, dataType);

@@ -96,6 +96,10 @@ function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
 }
 
 function toText(value: unknown): unknown {
+  // Most text values are already strings: skip inference, whose ISO-timestamp regex is the cost.
+  if (typeof value === "string") {
+    return value;
+  }
   switch (inferDataType(value)) {
     case "text":
     case "timestamp":
@@ -185,6 +189,9 @@ function toDecimal(value: unknown, precision?: number, scale?: number): unknown 
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
     return CANNOT_COERCE;
   }
+  if (typeof value === "string" && scale !== undefined && isCanonicalDecimal(value, precision, scale)) {
+    return value;
+  }
   const parsed = parseDecimal(value);
   if (parsed === undefined) {
     return CANNOT_COERCE;
@@ -194,6 +201,41 @@ function toDecimal(value: unknown, precision?: number, scale?: number): unknown 
     return CANNOT_COERCE;
   }
   return formatDecimal(scaled);
+}
+
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const MINUS = 45;
+
+/**
+ * Whether `text` is exactly what {@link toDecimal} would return for a column of this precision and
+ * scale: optional `-`, an integer part without leading zeros, `.` and exactly `scale` digits (none
+ * when `scale` is 0), not negative zero, and no more integer digits than the precision allows.
+ * Decimals read from a source usually are canonical already, and parsing them into bigints only
+ * to format them back is the main cost of decimal columns.
+ */
+function isCanonicalDecimal(text: string, precision: number | undefined, scale: number): boolean {
+  const negative = text.charCodeAt(0) === MINUS;
+  const start = negative ? 1 : 0;
+  const dot = scale > 0 ? text.length - scale - 1 : text.length;
+  const integerLength = dot - start;
+  if (integerLength < 1 || (scale > 0 && text.charCodeAt(dot) !== DOT)) {
+    return false;
+  }
+  let isZero = true;
+  for (let i = start; i < text.length; i++) {
+    if (i === dot) continue;
+    const code = text.charCodeAt(i);
+    if (code < ZERO || code > NINE) return false;
+    if (code !== ZERO) isZero = false;
+  }
+  const leadingZero = text.charCodeAt(start) === ZERO;
+  if ((leadingZero && integerLength > 1) || (negative && isZero)) {
+    return false;
+  }
+  const integerDigitCount = leadingZero ? 0 : integerLength;
+  return precision === undefined || integerDigitCount <= precision - scale;
 }
 
 function toBinary(value: unknown): unknown {

@@ -37,6 +37,40 @@ export function resolveContract(...layers: readonly (SchemaContract | undefined)
   return { tables: pick("tables"), columns: pick("columns"), dataType: pick("dataType") };
 }
 
+/**
+ * Resolved contracts per table and parent table, for one override at a time. `Schema.coerceRow`
+ * needs the contract for every row, and resolving it walks the table chain and builds an object;
+ * the schema clears this cache whenever its tables or settings change.
+ */
+export class ContractCache {
+  private readonly byTable = new Map<string, Map<string | undefined, ResolvedContract>>();
+  private override: SchemaContract | undefined;
+
+  /** The contract remembered for a table and parent under `override` (a new override clears all). */
+  get(table: string, parent: string | undefined, override: SchemaContract | undefined): ResolvedContract | undefined {
+    if (override !== this.override) {
+      this.byTable.clear();
+      this.override = override;
+    }
+    return this.byTable.get(table)?.get(parent);
+  }
+
+  /** Remembers a contract resolved after a `get` miss; returns it. */
+  set(table: string, parent: string | undefined, contract: ResolvedContract): ResolvedContract {
+    let byParent = this.byTable.get(table);
+    if (byParent === undefined) {
+      byParent = new Map();
+      this.byTable.set(table, byParent);
+    }
+    byParent.set(parent, contract);
+    return contract;
+  }
+
+  clear(): void {
+    this.byTable.clear();
+  }
+}
+
 /** dlt's own tables and columns (`_dlt` prefix) are never subject to contracts. */
 export function isDltName(name: string): boolean {
   return name.startsWith("_dlt");

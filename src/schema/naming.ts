@@ -31,6 +31,16 @@ const REDUCIBLE = /[+\-*@|]/g;
 // Data keys repeat on every row; like dlt's `lru_cache`, remember recent results (bounded).
 const CACHE_LIMIT = 10_000;
 const pathCache = new Map<string, string>();
+const identifierCache = new Map<string, string>();
+
+/** Remembers a default-length result, forgetting everything when the cache is full. */
+function remember(cache: Map<string, string>, key: string, value: string): string {
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+  }
+  cache.set(key, value);
+  return value;
+}
 
 /**
  * Normalizes one identifier (no path splitting) and shortens it to `maxLength`.
@@ -41,13 +51,20 @@ const pathCache = new Map<string, string>();
  * @throws LoadError `invalid_identifier` when the name is empty or blank.
  */
 export function normalizeIdentifier(name: string, maxLength: number = MAX_IDENTIFIER_LENGTH): string {
+  // Table names are normalized once per item; the regexes in `toSnakeCase` are the cost.
+  const isDefaultLength = maxLength === MAX_IDENTIFIER_LENGTH;
+  const cached = isDefaultLength ? identifierCache.get(name) : undefined;
+  if (cached !== undefined) {
+    return cached;
+  }
   const stripped = name.trim();
   if (stripped === "") {
     throw new LoadError("invalid_identifier", "An identifier can't be empty or blank.", {
       meta: { identifier: name },
     });
   }
-  return shortenIdentifier(toSnakeCase(stripped), stripped, maxLength);
+  const normalized = shortenIdentifier(toSnakeCase(stripped), stripped, maxLength);
+  return isDefaultLength ? remember(identifierCache, name, normalized) : normalized;
 }
 
 /**
@@ -82,13 +99,7 @@ export function normalizePath(path: string, maxLength: number = MAX_IDENTIFIER_L
     });
   }
   const normalized = shortenIdentifier(makePath(...parts), path, maxLength);
-  if (maxLength === MAX_IDENTIFIER_LENGTH) {
-    if (pathCache.size >= CACHE_LIMIT) {
-      pathCache.clear();
-    }
-    pathCache.set(path, normalized);
-  }
-  return normalized;
+  return maxLength === MAX_IDENTIFIER_LENGTH ? remember(pathCache, path, normalized) : normalized;
 }
 
 /**

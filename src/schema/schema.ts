@@ -4,7 +4,7 @@
  * which is what keeps Athena's Parquet-by-name reads safe.
  */
 import { planRowCoercion, columnFromHint, type CoerceRowResult, type DataRow } from "./coerce-row.js";
-import { resolveContract, type ResolvedContract } from "./contracts.js";
+import { ContractCache, resolveContract, type ResolvedContract } from "./contracts.js";
 import { SCHEMA_ENGINE_VERSION, loadsTableSchema, stateTableSchema, versionTableSchema } from "./dlt-tables.js";
 import { hashSchemaContent } from "./hash.js";
 import { dropUndefined, mergeColumnFlags, mergeKeyHints, type TableHints } from "./hints.js";
@@ -42,6 +42,8 @@ export class Schema {
   private versionValue: number;
   private hashValue: string;
   private previous: string[];
+  /** Contracts resolved per row would walk the table chain each time; cleared on every change. */
+  private readonly contracts = new ContractCache();
 
   /**
    * A new schema holding dlt's `_dlt_version` and `_dlt_loads` tables, at version 1.
@@ -72,6 +74,7 @@ export class Schema {
     for (const [name, table] of Object.entries(stored.tables)) {
       schema.tableMap.set(name, table);
     }
+    schema.changed();
     schema.versionValue = stored.version;
     schema.hashValue = stored.versionHash;
     schema.previous = [...stored.previousHashes];
@@ -138,6 +141,7 @@ export class Schema {
    */
   setSchemaContract(contract: SchemaContract | undefined): void {
     this.settingsValue = { ...this.settingsValue, schemaContract: contract };
+    this.changed();
   }
 
   /**
@@ -178,6 +182,7 @@ export class Schema {
     const state = stateTableSchema();
     if (!this.tableMap.has(state.name)) {
       this.tableMap.set(state.name, state);
+      this.changed();
     }
   }
 
@@ -222,6 +227,7 @@ export class Schema {
       rootKeyPropagation: hints.rootKeyPropagation ?? current.rootKeyPropagation,
     });
     this.tableMap.set(name, table);
+    this.changed();
     return table;
   }
 
@@ -237,7 +243,9 @@ export class Schema {
   coerceRow(tableName: string, row: DataRow, options: CoerceRowOptions = {}): CoerceRowResult {
     const table = this.tableMap.get(tableName);
     const parent = table?.parent ?? options.parent;
-    const contract = this.contractOf(tableName, options.contract, parent);
+    const contract =
+      this.contracts.get(tableName, parent, options.contract) ??
+      this.contracts.set(tableName, parent, this.contractOf(tableName, options.contract, parent));
     const result = planRowCoercion(tableName, table, row, contract);
     if (result.kind === "ok" && (result.isNewTable || result.newColumns.length > 0)) {
       this.commitColumns(tableName, table, parent, result.newColumns);
@@ -262,6 +270,12 @@ export class Schema {
       }
     }
     this.tableMap.set(tableName, dropUndefined({ ...base, columns, columnHints: pending, seenData: true }));
+    this.changed();
+  }
+
+  /** Forgets what was derived from tables or settings; called after every change to them. */
+  private changed(): void {
+    this.contracts.clear();
   }
 
   /**

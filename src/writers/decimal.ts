@@ -39,7 +39,7 @@ export function createDecimalConverter(precision: number, scale: number): (value
   return (value) => {
     let unscaled: bigint;
     if (typeof value === "string") {
-      unscaled = parseDecimalText(value, scale, false);
+      unscaled = parseShortDecimalText(value, scale) ?? parseDecimalText(value, scale, false);
     } else if (typeof value === "bigint") {
       unscaled = value * factor;
     } else if (typeof value === "number") {
@@ -67,6 +67,41 @@ export function createDecimalConverter(precision: number, scale: number): (value
  */
 export function toUnscaledDecimal(value: unknown, precision: number, scale: number): bigint {
   return createDecimalConverter(precision, scale)(value);
+}
+
+/** Below 2^53 every integer is exact in a double, so short decimals need no bigint parsing. */
+const MAX_EXACT_DIGITS = 15;
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const MINUS = 45;
+
+/**
+ * The unscaled value of a plain decimal (`-?digits[.digits]`, at most `scale` fraction digits and
+ * 15 digits once scaled) computed in double arithmetic, which is exact there; `undefined` for any
+ * other text, which {@link parseDecimalText} then handles. Normalized rows carry decimals in
+ * exactly this form, and parsing them through a regex and `BigInt(string)` was the cost.
+ */
+function parseShortDecimalText(text: string, scale: number): bigint | undefined {
+  const negative = text.charCodeAt(0) === MINUS;
+  let digits = 0;
+  let fractionDigits = -1;
+  let unscaled = 0;
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === DOT && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    if (code < ZERO || code > NINE) return undefined;
+    unscaled = unscaled * 10 + (code - ZERO);
+    digits++;
+    if (fractionDigits >= 0) fractionDigits++;
+  }
+  const fraction = Math.max(fractionDigits, 0);
+  if (digits === 0 || fraction > scale || digits + scale - fraction > MAX_EXACT_DIGITS) return undefined;
+  const result = BigInt(unscaled * 10 ** (scale - fraction));
+  return negative ? -result : result;
 }
 
 function parseDecimalText(text: string, scale: number, shouldRound: boolean): bigint {

@@ -47,7 +47,7 @@ export interface ParquetWriterOptions {
   readonly compression?: ParquetCompression;
   /** Rotate after this many rows (default 5,000,000). */
   readonly maxRowsPerFile?: number;
-  /** Rotate after about this many bytes held in memory (default 100 MiB). */
+  /** Rotate after about this many bytes held in memory (default 24 MiB; see `rotation.ts`). */
   readonly maxBytesPerFile?: number;
   /** Rows per Parquet row group, at least 100,000 (default 500,000). */
   readonly rowGroupSize?: number;
@@ -222,8 +222,9 @@ export class ParquetWriter implements FileWriter {
       }
       if (rule.isVariableWidth) bytes += (value as string | Uint8Array).length;
     }
-    // Counting keys is cheap; the exact search runs only when some key was not a column.
-    if (Object.keys(row).length > defined) this.#checkUnknownKeys(row, index);
+    // Counting keys is cheap (no array, unlike Object.keys); the exact search runs only when
+    // some key may not be a column.
+    if (countKeys(row) > defined) this.#checkUnknownKeys(row, index);
     this.#buffered = slot + 1;
     this.#fileRows++;
     this.#fileBytes += bytes;
@@ -346,6 +347,16 @@ export class ParquetWriter implements FileWriter {
     }
     this.#instance = undefined;
   }
+}
+
+/**
+ * At least the number of own enumerable keys (`for…in` also sees inherited enumerable keys, which
+ * plain rows do not have; counting them only costs an exact check).
+ */
+function countKeys(row: Row): number {
+  let count = 0;
+  for (const _key in row) count++;
+  return count;
 }
 
 /** Same names, types, precision and scale, in the same order. */
