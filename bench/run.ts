@@ -15,6 +15,10 @@ const benches: Array<{ name: string; run: () => Promise<BenchRow[]> }> = [
     run: async () => (await import("./normalize.js")).benchNormalize(),
   },
   {
+    name: "run --local (demo, 1M flat rows)",
+    run: async () => (await import("./local.js")).benchLocal(),
+  },
+  {
     name: "S3 upload (local s3rver)",
     run: async () => {
       const { benchUpload } = await import("./upload.js");

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "../config/resolve.js";
-import { awsSettingsFor } from "../config/aws.js";
+import { awsSettingsFor, credentialsFor } from "../config/aws.js";
 import type { DestinationFactoryInput } from "../pipeline/destination.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import { parseBucketUrl } from "../staging/bucket-url.js";
@@ -48,7 +48,11 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
       bucketUrl: bucket.url,
       ...(aws.region ? { region: aws.region } : {}),
       ...(aws.endpoint ? { endpointUrl: aws.endpoint } : {}),
-      ...(aws.credentials ? { credentials: aws.credentials } : {}),
+      // Explicit keys, else the configured profile, else the default chain (resolved lazily).
+      credentials: aws.credentials ?? (async () => {
+        const credentials = await credentialsFor(aws);
+        return typeof credentials === "function" ? credentials() : credentials;
+      }),
       retry: { attempts: config.getInteger("destination.filesystem.max_retries") ?? 5 },
     });
   } else {
