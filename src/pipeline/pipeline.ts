@@ -21,6 +21,7 @@ import type { Destination, DestinationFactory } from "./destination.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
 import { runContext } from "./run-context.js";
+import type { ProgressEvent } from "./run-context.js";
 import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
 import type { PipelineState } from "./state.js";
 import { WorkingFolder, defaultPipelinesDir } from "./working-folder.js";
@@ -36,7 +37,10 @@ export interface PipelineOptions {
   readonly datasetName?: string;
   /** Where working folders live. Default `[pipeline] pipelines_dir`, else `~/.dlt-athena/pipelines`. */
   readonly pipelinesDir?: string;
-  /** Show progress on stderr (the CLI turns it on for terminals). */
+  /**
+   * Log progress to stderr, a line per phase and about one per second while extracting. The CLI
+   * shows a spinner on terminals instead; this is for scripts run without it.
+   */
   readonly progress?: boolean;
   /** The folder holding `.dlt/`. Default the current directory (or the CLI's `--project-dir`). */
   readonly projectDir?: string;
@@ -116,6 +120,7 @@ export class Pipeline {
     const pipelinesDir = options.pipelinesDir ?? this.config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir();
     this.folder = new WorkingFolder(pipelinesDir, this.pipelineName);
     this.destinationOption = options.destination ?? "athena";
+    if (options.progress && !runContext().progress) runContext().progress = lineProgress();
     if (options.staging !== undefined && options.staging !== "filesystem") {
       throw new UsageError("unsupported_staging", `Staging "${String(options.staging)}" is not supported: Athena stages files with "filesystem".`);
     }
@@ -436,6 +441,21 @@ export class Pipeline {
     }
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
   }
+}
+
+/** Progress as plain stderr lines, throttled so a fast extract does not flood the log. */
+function lineProgress(): (event: ProgressEvent) => void {
+  let last = 0;
+  return (event) => {
+    const now = Date.now();
+    if (event.kind !== "phase" && now - last < 1000) return;
+    last = now;
+    const text =
+      event.kind === "extract" ? `extracting ${event.resource}: ${event.items} items`
+      : event.kind === "load" ? `loading ${event.loadId}: step ${event.done}/${event.total} (${event.step})`
+      : event.text;
+    process.stderr.write(`${text}\n`);
+  };
 }
 
 function runHints(options: RunOptions): ResourceOptions | undefined {

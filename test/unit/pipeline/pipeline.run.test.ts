@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LoadError } from "../../../src/errors.js";
 import { pipeline } from "../../../src/pipeline/pipeline.js";
+import { runContext } from "../../../src/pipeline/run-context.js";
 import { incremental } from "../../../src/source/incremental.js";
 import { resource, transformer } from "../../../src/source/resource.js";
 import { source } from "../../../src/source/source.js";
@@ -152,5 +153,21 @@ describe("pipeline.run", () => {
     const [stateRow] = await rowsOf("_dlt_pipeline_state");
     expect(stateRow!.pipeline_name).toBe("shop");
     expect(p.defaultSchema?.name).toBe("shop");
+  });
+
+  it("logs progress lines to stderr when asked to", async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const p = pipeline({ pipelineName: "loud", pipelinesDir: join(dir, "pipelines"), destination, projectDir: dir, progress: true });
+      await p.run([{ id: 1 }], { tableName: "things" });
+    } finally {
+      spy.mockRestore();
+      runContext().progress = undefined;
+    }
+    expect(written.join("")).toMatch(/loading package \d+\.\d+ into recording/);
   });
 });
