@@ -14,7 +14,8 @@ export type { Item, ResourceContext, ResourceData, ResourceOptions, WriteDisposi
 export { incremental, Incremental } from "./source/incremental.js";
 export type { IncrementalOptions, IncrementalState, LastValueFunc } from "./source/incremental.js";
 export { pipeline, Pipeline, registerDestination } from "./pipeline/pipeline.js";
-export type { PipelineData, PipelineOptions, RunOptions, StepTrace } from "./pipeline/pipeline.js";
+export type { PipelineOptions, StepTrace } from "./pipeline/pipeline.js";
+export type { PipelineData, RunOptions } from "./pipeline/run-data.js";
 export { LoadInfo } from "./pipeline/load-info.js";
 export type { PackageInfo, TableInfo } from "./pipeline/load-info.js";
 export type { Destination, LoadContext, LoadJobResult, PackageLoadResult, QueryStats, RestoredState } from "./pipeline/destination.js";

@@ -1,6 +1,7 @@
 import type { LoadPackage } from "../packages/load-package.js";
 import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "../pipeline/destination.js";
-import type { JobManifestEntry } from "../pipeline/pipeline.js";
+import { JOB_MANIFEST } from "../packages/job-manifest.js";
+import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
@@ -153,7 +154,7 @@ export class WarehouseDestination implements Destination {
       await pkg.completeJob(job.name);
     }
     for (const job of await pkg.listJobs("started")) await pkg.completeJob(job.name);
-    const manifest = (await pkg.readJSON<JobManifestEntry[]>("jobs.json")) ?? [];
+    const manifest = (await pkg.readJSON<JobManifestEntry[]>(JOB_MANIFEST)) ?? [];
     const targets = new Map(plan.waves.flat().flatMap((step) => (step.kind === "uploadFiles" ? step.files : [])).map((f) => [f.job, f.key]));
     const jobs: LoadJobResult[] = manifest.map((entry) => ({
       job: entry.job,

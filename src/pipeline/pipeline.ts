@@ -4,24 +4,25 @@ import { resolveConfig } from "../config/resolve.js";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { ConfigError, DltAthenaError, LoadError, UsageError } from "../errors.js";
 import { Extractor } from "../extract/extract.js";
-import type { ParquetCompression } from "../writers/parquet-writer.js";
 import { createLoadPackage, listLoadPackages, openLoadPackage } from "../packages/load-package.js";
 import type { LoadPackage } from "../packages/load-package.js";
 import { createLoadIdGenerator } from "../packages/load-id.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import { Schema } from "../schema/schema.js";
 import { DLT_STATE_TABLE } from "../schema/types.js";
-import type { ColumnHint, SchemaContract, StoredSchema, TableFormat } from "../schema/types.js";
-import { Resource, resource } from "../source/resource.js";
-import type { ResourceOptions, WriteDispositionOption } from "../source/resource.js";
-import { Source } from "../source/source.js";
+import type { StoredSchema } from "../schema/types.js";
+import { resource } from "../source/resource.js";
 import type { LoadPlan } from "../destination/plan.js";
 import { deployedAfter, readDeployed, writeDeployed } from "./deployed.js";
 import type { Destination, DestinationFactory } from "./destination.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
-import { runContext } from "./run-context.js";
-import type { ProgressEvent } from "./run-context.js";
+import { lineProgress, runContext } from "./run-context.js";
+import { sourceOf } from "./run-data.js";
+import type { PipelineData, RunOptions } from "./run-data.js";
+import { writerSettingsOf } from "./writer-settings.js";
+import { JOB_MANIFEST } from "../packages/job-manifest.js";
+import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
 import type { PipelineState } from "./state.js";
 import { WorkingFolder, defaultPipelinesDir } from "./working-folder.js";
@@ -46,19 +47,6 @@ export interface PipelineOptions {
   readonly projectDir?: string;
 }
 
-/** Hints `run` and `extract` apply to every resource of the data. */
-export interface RunOptions {
-  readonly tableName?: string;
-  readonly writeDisposition?: WriteDispositionOption;
-  readonly primaryKey?: string | readonly string[];
-  readonly columns?: Readonly<Record<string, ColumnHint>>;
-  readonly tableFormat?: TableFormat;
-  readonly schemaContract?: SchemaContract;
-}
-
-/** Data `run` accepts: a source, resources, or plain items with a `tableName`. */
-export type PipelineData = Source | Resource | readonly Resource[] | readonly unknown[] | Iterable<unknown> | AsyncIterable<unknown>;
-
 // Kept on globalThis so a script that loads its own copy of the package still sees destinations
 // the CLI registered.
 const FACTORIES = Symbol.for("dlt-athena.destination-factories");
@@ -68,16 +56,6 @@ const destinationFactories: Map<string, () => Promise<DestinationFactory>> = ((g
 /** Makes a destination available by name; the Athena module registers itself this way. */
 export function registerDestination(name: string, load: () => Promise<DestinationFactory>): void {
   destinationFactories.set(name, load);
-}
-
-/** Rows and bytes of each job file, written by extract and read by destinations for summaries. */
-export const JOB_MANIFEST = "jobs.json";
-
-export interface JobManifestEntry {
-  readonly job: string;
-  readonly table: string;
-  readonly rows: number;
-  readonly bytes: number;
 }
 
 export interface StepTrace {
@@ -303,22 +281,9 @@ export class Pipeline {
     return this.destinationValue;
   }
 
-  private toSource(data: PipelineData, options: RunOptions): { name: string; resources: Resource[] } {
-    const hints = runHints(options);
-    if (data instanceof Source) {
-      return { name: data.name, resources: data.resources().map((r) => (hints ? r.withOptions(hints) : r)) };
-    }
-    const list = data instanceof Resource ? [data] : isResourceList(data) ? [...data] : undefined;
-    if (list) return { name: this.pipelineName, resources: list.map((r) => (hints ? r.withOptions(hints) : r)) };
-    if (!options.tableName) {
-      throw new UsageError("table_name_missing", "Plain data needs a table: call run(data, { tableName: \"my_table\" }).");
-    }
-    return { name: this.pipelineName, resources: [resource(data as never, { name: options.tableName, ...hints })] };
-  }
-
   private async extractPackage(data: PipelineData, options: RunOptions, persist = true): Promise<string> {
-    const writer = this.writerSettings();
-    const { name, resources } = this.toSource(data, options);
+    const writer = writerSettingsOf(this.config);
+    const { name, resources } = sourceOf(data, options, this.pipelineName);
     const state = this.state;
     const before = JSON.stringify(state);
     const schema = this.schemas.get(name) ?? new Schema(name);
@@ -376,25 +341,6 @@ export class Pipeline {
     }
   }
 
-  /** `[normalize.data_writer]`: the Parquet codec and file rotation limits. */
-  private writerSettings(): { compression: ParquetCompression; maxRowsPerFile?: number; maxBytesPerFile?: number } {
-    const compression = this.config.getString("normalize.data_writer.compression") ?? "snappy";
-    if (compression !== "snappy" && compression !== "zstd") {
-      throw new ConfigError(
-        "invalid_config_value",
-        `[normalize.data_writer] compression must be "snappy" or "zstd", got "${compression}" (env NORMALIZE__DATA_WRITER__COMPRESSION).`,
-        { meta: { key: "normalize.data_writer.compression" } },
-      );
-    }
-    const maxRowsPerFile = this.config.getInteger("normalize.data_writer.file_max_items");
-    const maxBytesPerFile = this.config.getInteger("normalize.data_writer.file_max_bytes");
-    return {
-      compression,
-      ...(maxRowsPerFile !== undefined ? { maxRowsPerFile } : {}),
-      ...(maxBytesPerFile !== undefined ? { maxBytesPerFile } : {}),
-    };
-  }
-
   /** Loads normalized packages (all, or the given ones), oldest first. */
   private async loadPending(only?: readonly string[]): Promise<PackageInfo[]> {
     const pending = (await listLoadPackages(this.folder.packagesRoot)).filter(
@@ -441,37 +387,6 @@ export class Pipeline {
     }
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
   }
-}
-
-/** Progress as plain stderr lines, throttled so a fast extract does not flood the log. */
-function lineProgress(): (event: ProgressEvent) => void {
-  let last = 0;
-  return (event) => {
-    const now = Date.now();
-    if (event.kind !== "phase" && now - last < 1000) return;
-    last = now;
-    const text =
-      event.kind === "extract" ? `extracting ${event.resource}: ${event.items} items`
-      : event.kind === "load" ? `loading ${event.loadId}: step ${event.done}/${event.total} (${event.step})`
-      : event.text;
-    process.stderr.write(`${text}\n`);
-  };
-}
-
-function runHints(options: RunOptions): ResourceOptions | undefined {
-  const hints: ResourceOptions = {
-    ...(options.tableName ? { tableName: options.tableName } : {}),
-    ...(options.writeDisposition ? { writeDisposition: options.writeDisposition } : {}),
-    ...(options.primaryKey ? { primaryKey: options.primaryKey } : {}),
-    ...(options.columns ? { columns: options.columns } : {}),
-    ...(options.tableFormat ? { tableFormat: options.tableFormat } : {}),
-    ...(options.schemaContract ? { schemaContract: options.schemaContract } : {}),
-  };
-  return Object.keys(hints).length > 0 ? hints : undefined;
-}
-
-function isResourceList(data: unknown): data is readonly Resource[] {
-  return Array.isArray(data) && data.length > 0 && data.every((item) => item instanceof Resource);
 }
 
 function wrapStepError(step: "extract" | "load", error: unknown, loadId?: string): Error {

@@ -39,3 +39,18 @@ export function runContext(): RunContext {
 export function setRunOverrides(overrides: RunOverrides): void {
   runContext().overrides = overrides;
 }
+
+/** Progress as plain stderr lines, throttled so a fast extract does not flood the log. */
+export function lineProgress(): (event: ProgressEvent) => void {
+  let last = 0;
+  return (event) => {
+    const now = Date.now();
+    if (event.kind !== "phase" && now - last < 1000) return;
+    last = now;
+    const text =
+      event.kind === "extract" ? `extracting ${event.resource}: ${event.items} items`
+      : event.kind === "load" ? `loading ${event.loadId}: step ${event.done}/${event.total} (${event.step})`
+      : event.text;
+    process.stderr.write(`${text}\n`);
+  };
+}

@@ -2,8 +2,8 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadPackage } from "../../src/packages/load-package.js";
 import type { Destination, LoadContext, PackageLoadResult, RestoredState } from "../../src/pipeline/destination.js";
-import { JOB_MANIFEST } from "../../src/pipeline/pipeline.js";
-import type { JobManifestEntry } from "../../src/pipeline/pipeline.js";
+import { JOB_MANIFEST } from "../../src/packages/job-manifest.js";
+import type { JobManifestEntry } from "../../src/packages/job-manifest.js";
 
 /**
  * A destination for pipeline tests that copies every job file into a folder and remembers what
