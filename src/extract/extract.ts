@@ -2,6 +2,7 @@ import type { DuckDBInstance } from "@duckdb/node-api";
 import { normalizeContextFor, normalizeNested, normalizeRoot } from "../normalize/relational.js";
 import type { NormalizeContext } from "../normalize/relational.js";
 import { isDltName } from "../schema/contracts.js";
+import { C_DLT_LOAD_ID } from "../schema/dlt-tables.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import type { CoerceRowOptions, Schema } from "../schema/schema.js";
 import type { SchemaContract } from "../schema/types.js";
@@ -163,13 +164,16 @@ export class Extractor {
       const context = this.normalizeContext(resource, this.rootTableOf(resource, item));
       // The root row comes without a generator; flat items (the common case) never create one.
       const root = normalizeRoot(item, context);
-      if (!(await this.accept(root.table, root.row, this.coerceOptions(undefined))) || !root.hasNested) continue;
+      const rootBuffer = this.accept(root.table, root.row, this.coerceOptions(undefined));
+      if (rootBuffer !== undefined && rootBuffer.rows.length >= FLUSH_ROWS) await this.flush(root.table, rootBuffer);
+      if (rootBuffer === undefined || !root.hasNested) continue;
       const rows = normalizeNested(root);
       let next = rows.next();
       while (!next.done) {
         const [table, row, parent] = next.value;
-        const isKept = await this.accept(table, row, this.coerceOptions(parent));
-        next = rows.next(isKept);
+        const buffer = this.accept(table, row, this.coerceOptions(parent));
+        if (buffer !== undefined && buffer.rows.length >= FLUSH_ROWS) await this.flush(table, buffer);
+        next = rows.next(buffer !== undefined);
       }
     }
   }
@@ -185,17 +189,21 @@ export class Extractor {
     return options;
   }
 
-  /** Coerces one row into its table and buffers it; false when the contract discarded it. */
-  private async accept(table: string, row: Row, options: CoerceRowOptions): Promise<boolean> {
+  /**
+   * Coerces one row into its table and buffers it; returns the buffer (the caller flushes it when
+   * full), or undefined when the contract discarded the row. Synchronous: a promise per row would
+   * cost more than the rest of the row's bookkeeping.
+   */
+  private accept(table: string, row: Row, options: CoerceRowOptions): TableBuffer | undefined {
     const result = this.options.schema.coerceRow(table, row, options);
-    if (result.kind === "discarded") return false;
-    const buffer = this.bufferOf(table);
+    if (result.kind === "discarded") return undefined;
+    const buffer = this.bufferOf(table, options.parent === undefined);
     buffer.rows.push(result.row);
-    if (buffer.rows.length >= FLUSH_ROWS) await this.flush(table, buffer);
-    return true;
+    return buffer;
   }
 
-  private bufferOf(table: string): TableBuffer {
+  /** The table's buffer; a table first met with root rows writes `_dlt_load_id` as a constant. */
+  private bufferOf(table: string, isRoot: boolean): TableBuffer {
     let buffer = this.tables.get(table);
     if (!buffer) {
       const { directory, instance, compression, maxRowsPerFile, maxBytesPerFile } = this.options;
@@ -205,6 +213,9 @@ export class Extractor {
           table,
           directory,
           instance,
+          // The normalizer sets `_dlt_load_id` to the load id on every root row (nested rows have
+          // none), so the writer can add it in the COPY instead of appending it row by row.
+          ...(isRoot ? { constantColumns: { [C_DLT_LOAD_ID]: this.options.loadId } } : {}),
           ...(compression ? { compression } : {}),
           ...(maxRowsPerFile ? { maxRowsPerFile } : {}),
           ...(maxBytesPerFile ? { maxBytesPerFile } : {}),

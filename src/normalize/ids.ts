@@ -34,7 +34,10 @@ const defaultRandom: RandomSource = (n) => {
 function toId(bytes: Uint8Array): string {
   // Standard alphabet (`+` and `/` kept), padding stripped, as Python's b64encode(...).rstrip("=").
   // Stripping by length rather than by regex: this runs once per row.
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  return stripPadding(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"));
+}
+
+function stripPadding(text: string): string {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* "=" */) end--;
   return end === text.length ? text : text.slice(0, end);
@@ -47,8 +50,12 @@ function toId(bytes: Uint8Array): string {
  * digest128("abc"); // 14 characters, always the same for "abc"
  */
 export function digest128(text: string, length: number = DLT_ID_LENGTH_BYTES): string {
-  return toId(createHash("shake128", { outputLength: length }).update(text, "utf8").digest());
+  // Encoded by the hash itself: no Buffer per digest (one digest per nested row).
+  const options = length === DLT_ID_LENGTH_BYTES ? DLT_ID_HASH_OPTIONS : { outputLength: length };
+  return stripPadding(createHash("shake128", options).update(text, "utf8").digest("base64"));
 }
+
+const DLT_ID_HASH_OPTIONS = { outputLength: DLT_ID_LENGTH_BYTES };
 
 /**
  * A random `_dlt_id` for a root row.

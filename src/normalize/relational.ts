@@ -51,6 +51,8 @@ export interface Place {
   readonly parentTable: string | undefined;
   /** The table's unshortened path fragments (dlt's `parent_path + ident_path`). */
   readonly path: readonly string[];
+  /** Places of the nested lists met so far, by list column: built once, not once per row. */
+  readonly children?: Map<string, Place>;
 }
 
 /** A flattened row, its `_dlt_id` and the nested lists still to visit (none for flat rows). */
@@ -102,12 +104,25 @@ export function* normalizeItem(
  * if (isKept(root.row) && root.hasNested) for (const [table, row] of normalizeNested(root)) ...
  */
 export function normalizeRoot(item: unknown, ctx: NormalizeContext): RootRow {
-  const frame: Frame = { ctx, maxNesting: ctx.maxTableNesting ?? DEFAULT_MAX_TABLE_NESTING };
+  const { frame, place } = rootOf(ctx);
   const dict = isDict(item) ? item : { value: item };
-  const name = normalizePath(ctx.tableName);
-  const place: Place = { table: shortenFragments(name), parentTable: undefined, path: [name] };
   const built = buildRow(frame, dict, NO_EXTEND, place, undefined, 0, 0);
   return { table: place.table, row: built.row, hasNested: built.lists !== undefined, frame, place, built };
+}
+
+/** Frame and place of a context's root rows: the same for every item, so built once per context. */
+const rootsByContext = new WeakMap<NormalizeContext, { readonly frame: Frame; readonly place: Place }>();
+
+function rootOf(ctx: NormalizeContext): { readonly frame: Frame; readonly place: Place } {
+  let root = rootsByContext.get(ctx);
+  if (root === undefined) {
+    const frame: Frame = { ctx, maxNesting: ctx.maxTableNesting ?? DEFAULT_MAX_TABLE_NESTING };
+    const name = normalizePath(ctx.tableName);
+    const place: Place = { table: shortenFragments(name), parentTable: undefined, path: [name], children: new Map() };
+    root = { frame, place };
+    rootsByContext.set(ctx, root);
+  }
+  return root;
 }
 
 /** The nested rows of a kept root row, parents before children; same protocol as {@link normalizeItem}. */
@@ -147,11 +162,20 @@ function* normalizeLists(
   place: Place,
   level: number,
 ): Generator<NormalizedRow, void, boolean | undefined> {
-  for (const [listPath, items] of built.lists?.values() ?? []) {
-    const path = [...place.path, ...listPath];
-    const listPlace: Place = { table: shortenFragments(...path), parentTable: place.table, path };
-    yield* normalizeList(frame, items, extend, listPlace, built.rowId, level);
+  for (const [column, [listPath, items]] of built.lists ?? []) {
+    yield* normalizeList(frame, items, extend, listPlaceOf(place, column, listPath), built.rowId, level);
   }
+}
+
+/** The place of the list `column` (at `listPath`) of rows at `place`. */
+function listPlaceOf(place: Place, column: string, listPath: readonly string[]): Place {
+  let listPlace = place.children?.get(column);
+  if (listPlace === undefined) {
+    const path = [...place.path, ...listPath];
+    listPlace = { table: shortenFragments(...path), parentTable: place.table, path, children: new Map() };
+    place.children?.set(column, listPlace);
+  }
+  return listPlace;
 }
 
 /**
@@ -198,7 +222,12 @@ function* normalizeList(
   for (let idx = 0; idx < items.length; idx++) {
     const value = items[idx];
     if (isDict(value)) {
-      yield* normalizeRow(frame, value, extend, place, parentRowId, idx, level);
+      // `normalizeRow` inlined: most nested rows have no lists, and a generator per row is costly.
+      const built = buildRow(frame, value, extend, place, parentRowId, idx, level);
+      const shouldDescend = yield [table, built.row, place.parentTable];
+      if (shouldDescend !== false && built.lists !== undefined) {
+        yield* normalizeLists(frame, built, extend, place, level + 1);
+      }
     } else if (Array.isArray(value)) {
       // A list of lists gets an intermediate row per inner list, whose `list` field nests again.
       yield* normalizeRow(frame, { list: value }, extend, place, parentRowId, idx, level + 1);

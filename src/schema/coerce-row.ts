@@ -66,7 +66,8 @@ export function planRowCoercion(
     return { kind: "discarded", entity: "tables" };
   }
   const out: DataRow = {};
-  const newColumns: ColumnSchema[] = [];
+  // Allocated only when a row adds columns (rarely): this runs once per row.
+  let newColumns: ColumnSchema[] | undefined;
   const columns = table?.columns ?? {};
   for (const key of Object.keys(row)) {
     const value = row[key];
@@ -92,12 +93,14 @@ export function planRowCoercion(
     if (placed.kind === "value") {
       out[placed.column] = placed.value;
       if (placed.newColumn !== undefined) {
-        newColumns.push(placed.newColumn);
+        (newColumns ??= []).push(placed.newColumn);
       }
     }
   }
-  return { kind: "ok", row: out, newColumns, isNewTable };
+  return { kind: "ok", row: out, newColumns: newColumns ?? NO_NEW_COLUMNS, isNewTable };
 }
+
+const NO_NEW_COLUMNS: readonly ColumnSchema[] = Object.freeze([]);
 
 type Placement =
   | { readonly kind: "value"; readonly column: string; readonly value: unknown; readonly newColumn?: ColumnSchema }

@@ -116,6 +116,10 @@ function toText(value: unknown): unknown {
 }
 
 function toBigint(value: unknown): unknown {
+  // Safe integers are always in int64 range: no bigint comparisons for the common case.
+  if (Number.isSafeInteger(value)) {
+    return BigInt(value as number);
+  }
   let result: bigint | undefined;
   if (typeof value === "bigint") {
     result = value;

@@ -13,11 +13,12 @@ import { DuckDBDataChunk, DuckDBInstance } from "@duckdb/node-api";
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { LoadError } from "../errors.js";
 import type { ColumnSchema } from "../schema/types.js";
+import { planColumns } from "./column-plan.js";
+import type { ConstantColumn } from "./column-plan.js";
 import { describeValue } from "./decimal.js";
 import {
   quoteDuckDBIdentifier,
   quoteDuckDBString,
-  ruleForColumn,
   validateParquetColumns,
 } from "./duckdb-types.js";
 import type { ColumnWriteRule } from "./duckdb-types.js";
@@ -59,6 +60,12 @@ export interface ParquetWriterOptions {
   readonly instance?: DuckDBInstance;
   /** Write one file with no rows when `close()` finds nothing was written (default false). */
   readonly allowEmptyFile?: boolean;
+  /**
+   * Text columns whose value is the same in every row (e.g. `_dlt_load_id` of a package). They
+   * are written by the `COPY` as a literal instead of being appended row by row (string vectors
+   * are the costliest part of an append). Every row must hold exactly that value.
+   */
+  readonly constantColumns?: Readonly<Record<string, string>>;
 }
 
 /** The file being filled: its DuckDB table and appender. */
@@ -84,8 +91,12 @@ export class ParquetWriter implements FileWriter {
   readonly #limits: RotationLimits;
   readonly #rowGroupSize: number;
   #columns: readonly ColumnSchema[] = [];
+  /** Names and rules of the columns appended to DuckDB (all but the constant ones). */
   #names: string[] = [];
   #rules: ColumnWriteRule[] = [];
+  #constants: ConstantColumn[] = [];
+  /** The `COPY`'s select list: every column in schema order, constants as literals. */
+  #selectSql = "*";
   #known = new Set<string>();
   #fixedRowBytes = 0;
   /** One array per column, CHUNK_ROWS long, reused across chunks. */
@@ -191,12 +202,15 @@ export class ParquetWriter implements FileWriter {
   }
 
   #setColumns(columns: readonly ColumnSchema[]): void {
+    const plan = planColumns(columns, this.#options.constantColumns);
     this.#columns = [...columns];
-    this.#names = columns.map((column) => column.name);
-    this.#rules = columns.map(ruleForColumn);
-    this.#known = new Set(this.#names);
-    this.#fixedRowBytes = this.#rules.reduce((sum, rule) => sum + rule.fixedBytes, 0);
-    this.#buffer = columns.map(() => new Array<DuckDBValue | null>(CHUNK_ROWS).fill(null));
+    this.#known = new Set(columns.map((column) => column.name));
+    this.#names = plan.names;
+    this.#rules = plan.rules;
+    this.#constants = plan.constants;
+    this.#selectSql = plan.selectSql;
+    this.#fixedRowBytes = plan.fixedRowBytes;
+    this.#buffer = plan.names.map(() => new Array<DuckDBValue | null>(CHUNK_ROWS).fill(null));
   }
 
   /** Converts one row into the column buffers; a row that fails is not kept. */
@@ -222,6 +236,12 @@ export class ParquetWriter implements FileWriter {
       }
       if (rule.isVariableWidth) bytes += (value as string | Uint8Array).length;
     }
+    const constants = this.#constants;
+    for (let i = 0; i < constants.length; i++) {
+      const constant = constants[i] as ConstantColumn;
+      if (row[constant.name] !== constant.value) throw this.#notConstant(constant, index, row[constant.name]);
+      defined++;
+    }
     // Counting keys is cheap (no array, unlike Object.keys); the exact search runs only when
     // some key may not be a column.
     if (countKeys(row) > defined) this.#checkUnknownKeys(row, index);
@@ -242,6 +262,16 @@ export class ParquetWriter implements FileWriter {
         );
       }
     }
+  }
+
+  #notConstant(constant: ConstantColumn, rowIndex: number, value: unknown): LoadError {
+    const table = this.#options.table;
+    return new LoadError(
+      "invalid_value",
+      `Row ${rowIndex} of table \`${table}\`, column \`${constant.name}\` must be ` +
+        `${JSON.stringify(constant.value)} in every row, got ${describeValue(value)}.`,
+      { meta: { table, column: constant.name, dataType: "text" } },
+    );
   }
 
   #invalidValue(columnIndex: number, rowIndex: number, value: unknown, error: unknown): LoadError {
@@ -280,8 +310,8 @@ export class ParquetWriter implements FileWriter {
     const fileId = (this.#options.newFileId ?? newFileId)();
     // Unique per process: writers sharing an instance share its catalog.
     const tableName = `dlt_writer_${fileId}_${++tableCounter}`;
-    const columnsSql = this.#columns
-      .map((column, i) => `${quoteDuckDBIdentifier(column.name)} ${String(this.#rules[i]?.type)}`)
+    const columnsSql = this.#names
+      .map((name, i) => `${quoteDuckDBIdentifier(name)} ${String(this.#rules[i]?.type)}`)
       .join(", ");
     await connection.run(`CREATE TABLE ${quoteDuckDBIdentifier(tableName)} (${columnsSql})`);
     const appender = await connection.createAppender(tableName);
@@ -303,8 +333,9 @@ export class ParquetWriter implements FileWriter {
     try {
       file.appender.closeSync();
       await mkdir(this.#options.directory, { recursive: true });
+      // The select list puts constant columns back in their place, as literals.
       await connection.run(
-        `COPY ${quotedTable} TO ${quoteDuckDBString(tempPath)} (FORMAT parquet, ` +
+        `COPY (SELECT ${this.#selectSql} FROM ${quotedTable}) TO ${quoteDuckDBString(tempPath)} (FORMAT parquet, ` +
           `COMPRESSION ${this.#options.compression ?? "snappy"}, ` +
           `ROW_GROUP_SIZE ${this.#rowGroupSize}, PARQUET_VERSION V1)`,
       );
