@@ -40,6 +40,11 @@ export interface ExecutePlanOptions {
   readonly uploadConcurrency?: number;
   /** Statements that reverse a partly run step (Athena: `compileUndo`); `[]` when nothing needs undoing. */
   readonly undo?: (step: LoadStep) => readonly string[];
+  /**
+   * For a partly run step that cannot be undone, what is left of it (e.g. the columns an
+   * interrupted `addColumns` did not add yet); `undefined` when nothing is left.
+   */
+  readonly reconcile?: (step: LoadStep) => Promise<LoadStep | undefined>;
   /** Progress: called after each step completes or is skipped. */
   readonly onStep?: (report: StepReport) => void;
   /** Clock in ms, injected in tests. */
@@ -196,6 +201,12 @@ function tablesOf(step: LoadStep): string[] {
   }
 }
 
+/** The interrupted step reduced to what is left, compiled; no statements when nothing is. */
+async function reconciled(entry: Entry, options: ExecutePlanOptions): Promise<CompiledStep> {
+  const remaining = await options.reconcile!(entry.step);
+  return remaining ? options.dialect.compileStep(remaining) : { kind: "sql", statements: [] };
+}
+
 async function runStep(entry: Entry, options: ExecutePlanOptions): Promise<StepReport> {
   const now = options.now ?? Date.now;
   const startedAt = now();
@@ -207,7 +218,7 @@ async function runStep(entry: Entry, options: ExecutePlanOptions): Promise<StepR
   try {
     if (!wasInterrupted) await journal.record(startedMarker(entry.id));
     for (const sql of undo) await runStatement(sql, options.client, stats);
-    const { compiled } = entry;
+    const compiled = wasInterrupted && options.reconcile ? await reconciled(entry, options) : entry.compiled;
     if (compiled.kind === "sql") {
       for (const sql of compiled.statements) await runStatement(sql, options.client, stats);
     } else {

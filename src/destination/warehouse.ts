@@ -6,7 +6,7 @@ import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
-import { discoverDeployed, restorePipelineState } from "./athena/discovery.js";
+import { discoverDeployed, parseStorageColumns, restorePipelineState, storageColumnsSql } from "./athena/discovery.js";
 import { NOTHING_DEPLOYED, applyLocationTags, discoveryTableNames, planLoad } from "./athena/planner.js";
 import type { DeployedState, PackageFile } from "./athena/planner.js";
 import type { Dialect } from "./dialect.js";
@@ -49,6 +49,19 @@ function countingClient(client: SqlClient): SqlClient & { count: number } {
     close: () => client.close(),
   };
   return counted;
+}
+
+/**
+ * What is left of an interrupted step. `ALTER TABLE … ADD COLUMNS` cannot be undone and has no
+ * IF NOT EXISTS on Athena, so an interrupted one re-adds only the columns the table still lacks.
+ */
+export async function remainingStep(client: SqlClient, step: LoadStep): Promise<LoadStep | undefined> {
+  if (step.kind !== "addColumns") return step;
+  const { catalog, database, table } = step.table;
+  const result = await client.execute(storageColumnsSql(catalog, [database], [table]));
+  const existing = new Set(parseStorageColumns(result, [table]).get(`${database}.${table}`)?.columns ?? []);
+  const columns = step.columns.filter((column) => !existing.has(column.name));
+  return columns.length > 0 ? { ...step, columns } : undefined;
 }
 
 /** The plan of a package is stored in it, so a rerun executes exactly the same steps. */
@@ -143,6 +156,7 @@ export class WarehouseDestination implements Destination {
       maxConcurrency: settings.maxConcurrency,
       uploadConcurrency: settings.uploadConcurrency,
       ...(engine.undo ? { undo: engine.undo } : {}),
+      reconcile: (step) => remainingStep(engine.client, step),
       onStep: (report) => {
         done += 1;
         runContext().progress?.({ kind: "load", loadId: pkg.loadId, step: report.kind, done, total });
