@@ -15,7 +15,7 @@ import { datasetKeyPrefix } from "../staging/bucket-url.js";
 import { DEFAULT_UPLOAD_CONCURRENCY, uploadAll, type ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
 import type { CompiledStep, Dialect } from "./dialect.js";
-import { stepId, type LoadPlan, type LoadStep, type LoadStepKind, type TableRef } from "./plan.js";
+import { stepId, tablesWrittenBy, type LoadPlan, type LoadStep, type LoadStepKind } from "./plan.js";
 import type { SqlClient } from "./sql-client.js";
 
 /** The part of the package's `StepJournal` the executor uses. */
@@ -171,34 +171,11 @@ export function lockKeysOf(step: LoadStep): string[] {
   }
 }
 
-/** The tables a step writes, qualified, for locks and messages. */
+/** The tables a step writes, qualified (file steps: their folders), for locks and messages. */
 function tablesOf(step: LoadStep): string[] {
-  const name = (ref: TableRef) => `${ref.catalog}.${ref.database}.${ref.table}`;
-  switch (step.kind) {
-    case "createDatabase":
-      return [];
-    case "createExternalTable":
-    case "createIcebergTable":
-    case "addColumns":
-    case "dropTable":
-    case "deleteAll":
-    case "recordSchema":
-    case "recordLoad":
-      return [name(step.table)];
-    case "insertFromStaging":
-      return [name(step.target)];
-    case "mergeDeleteInsert":
-    case "mergeUpsert":
-      return [step.root, ...step.children].map((t) => name(t.target));
-    case "deleteTableFiles":
-      return step.tables.map((table) => `${step.dataset}/${table}`);
-    case "uploadFiles":
-      return [...new Set(step.files.map((file) => file.table))];
-    default: {
-      const unknown: never = step;
-      throw new Error(`unknown step ${(unknown as LoadStep).kind}`);
-    }
-  }
+  if (step.kind === "deleteTableFiles") return step.tables.map((table) => `${step.dataset}/${table}`);
+  if (step.kind === "uploadFiles") return [...new Set(step.files.map((file) => file.table))];
+  return tablesWrittenBy(step).map((ref) => `${ref.catalog}.${ref.database}.${ref.table}`);
 }
 
 /** The interrupted step reduced to what is left, compiled; no statements when nothing is. */

@@ -155,3 +155,34 @@ export interface LoadPlan {
 export function stepId(wave: number, index: number, step: LoadStep): string {
   return `${wave}.${index}.${step.kind}`;
 }
+
+/**
+ * The tables a SQL step writes, root table first; file steps write none (they touch folders).
+ *
+ * @example tablesWrittenBy({ kind: "deleteAll", table }); // [table]
+ */
+export function tablesWrittenBy(step: LoadStep): TableRef[] {
+  switch (step.kind) {
+    case "createDatabase":
+    case "deleteTableFiles":
+    case "uploadFiles":
+      return [];
+    case "createExternalTable":
+    case "createIcebergTable":
+    case "addColumns":
+    case "dropTable":
+    case "deleteAll":
+    case "recordSchema":
+    case "recordLoad":
+      return [step.table];
+    case "insertFromStaging":
+      return [step.target];
+    case "mergeDeleteInsert":
+    case "mergeUpsert":
+      return [step.root, ...step.children].map((t) => t.target);
+    default: {
+      const unknown: never = step;
+      throw new Error(`unknown step ${(unknown as LoadStep).kind}`);
+    }
+  }
+}

@@ -35,6 +35,8 @@ export async function* pagesOf(produced: unknown): AsyncGenerator<Item[]> {
   yield [value];
 }
 
+// `batch` and `batchAsync` differ only in `for` vs `for await`: one loop for both would await
+// every item of a synchronous source, a microtask per row on the hottest path.
 async function* batch(items: Iterable<unknown>): AsyncGenerator<Item[]> {
   let page: Item[] = [];
   for (const item of items) {

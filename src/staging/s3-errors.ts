@@ -5,6 +5,8 @@
  */
 import { LoadError } from "../errors.js";
 import { backoffDelay, RetryExhaustedError } from "../util/retry.js";
+import { isRetryableSdkError } from "../util/sdk-errors.js";
+import type { SdkErrorShape } from "../util/sdk-errors.js";
 
 // Error codes S3 (and S3-compatible stores) use for "slow down". Source: S3 error responses
 // list + the SDK's THROTTLING_ERROR_CODES (smithy service-error-classification).
@@ -17,22 +19,7 @@ const TRANSIENT_CODES = new Set([
   "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeoutException",
   "TimeoutError", "IDPCommunicationError", "OperationAborted",
 ]);
-// Node socket errors that mean "the connection went away", not "the request was wrong".
-const NETWORK_CODES = new Set([
-  "ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "ECONNABORTED", "EAI_AGAIN",
-  "ENETUNREACH", "EHOSTUNREACH", "ERR_STREAM_PREMATURE_CLOSE", "UND_ERR_SOCKET",
-]);
-const NETWORK_MESSAGES = /socket hang up|ECONNRESET|EPIPE|premature close|network|aborted/i;
-
-interface SdkLikeError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $retryable?: unknown;
-  $metadata?: { httpStatusCode?: number };
-  Code?: string;
-}
-
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([...THROTTLING_CODES, ...TRANSIENT_CODES]);
 /**
  * True for throttling (SlowDown, 503, 429), 5xx and network resets.
  *
@@ -40,21 +27,7 @@ interface SdkLikeError {
  * isRetryableS3Error(Object.assign(new Error("x"), { name: "SlowDown" })); // true
  */
 export function isRetryableS3Error(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  if (error instanceof LoadError) return error.isTransient;
-  const e = error as SdkLikeError;
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && (status === 429 || status >= 500)) return true;
-  for (const code of [e.name, e.code, e.Code]) {
-    if (code !== undefined && (THROTTLING_CODES.has(code) || TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code))) {
-      return true;
-    }
-  }
-  if (e.$retryable !== undefined) return true;
-  // Socket failures reach us before any HTTP status exists, sometimes without a code.
-  if (status === undefined && typeof e.message === "string" && NETWORK_MESSAGES.test(e.message)) return true;
-  const cause = (error as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== error && isRetryableS3Error(cause);
+  return isRetryableSdkError(error, RETRYABLE_CODES);
 }
 
 /** The policy the SDK adapter needs. */
@@ -114,7 +87,7 @@ export function translateS3Error(
   if (error instanceof LoadError) return error;
   const exhausted = error instanceof RetryExhaustedError;
   const last = exhausted ? error.cause : error;
-  const e = (typeof last === "object" && last !== null ? last : {}) as SdkLikeError;
+  const e = (typeof last === "object" && last !== null ? last : {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? e.code ?? "Error";
   const what = [name, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(", ");

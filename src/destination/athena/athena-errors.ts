@@ -3,9 +3,11 @@
  * are worth retrying, the one function that reads Athena's failure texts, and the translation
  * into LoadErrors that carry the reason, the query id and the SQL but never a credential.
  */
-import { DltAthenaError, LoadError } from "../../errors.js";
+import { LoadError } from "../../errors.js";
 import { UNDEFINED_RELATION } from "../sql-client.js";
 import { RetryExhaustedError } from "../../util/retry.js";
+import { isRetryableSdkError } from "../../util/sdk-errors.js";
+import type { SdkErrorShape } from "../../util/sdk-errors.js";
 
 /** SQL in error messages and meta is cut to this many characters. */
 export const MAX_SQL_IN_ERROR = 2000;
@@ -17,21 +19,6 @@ const RETRYABLE_NAMES = new Set([
   "InternalServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
   "ServiceUnavailableException", "RequestTimeout", "RequestTimeoutException", "TimeoutError",
 ]);
-// Node socket errors: the connection went away, the request itself was fine.
-const NETWORK_CODES = new Set([
-  "ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "ECONNABORTED", "EAI_AGAIN",
-  "ENETUNREACH", "EHOSTUNREACH", "ERR_STREAM_PREMATURE_CLOSE", "UND_ERR_SOCKET",
-]);
-const NETWORK_MESSAGES = /socket hang up|ECONNRESET|EPIPE|premature close|network|aborted/i;
-
-interface SdkLikeError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-  AthenaErrorCode?: string;
-}
-
 /** How a failure text reads: a missing table or database, a lost Iceberg commit race, or else. */
 export type AthenaFailureClass = "undefined_relation" | "commit_conflict" | "terminal";
 
@@ -72,18 +59,7 @@ export function classifyAthenaMessage(message: string): AthenaFailureClass {
  * isRetryableAthenaError(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })); // true
  */
 export function isRetryableAthenaError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  if (error instanceof DltAthenaError) return error.isTransient;
-  const e = error as SdkLikeError;
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && (status === 429 || status >= 500)) return true;
-  for (const code of [e.name, e.code]) {
-    if (code !== undefined && (RETRYABLE_NAMES.has(code) || NETWORK_CODES.has(code))) return true;
-  }
-  // Socket failures reach us before any HTTP status exists, sometimes without a code.
-  if (status === undefined && typeof e.message === "string" && NETWORK_MESSAGES.test(e.message)) return true;
-  const cause = (error as { cause?: unknown }).cause;
-  return cause !== undefined && cause !== error && isRetryableAthenaError(cause);
+  return isRetryableSdkError(error, RETRYABLE_NAMES);
 }
 
 /** What we know about the statement when it failed. */
@@ -146,7 +122,7 @@ export function translateAthenaError(error: unknown, operation: string, context:
       cause: error, isTransient: true, meta: { ...last.meta, attempts: error.attempts },
     });
   }
-  const e = (typeof last === "object" && last !== null ? last : {}) as SdkLikeError;
+  const e = (typeof last === "object" && last !== null ? last : {}) as SdkErrorShape;
   const name = e.name ?? e.code ?? "Error";
   const status = e.$metadata?.httpStatusCode;
   const what = [name, status === undefined ? undefined : `HTTP ${status}`, e.AthenaErrorCode].filter(Boolean).join(", ");

@@ -8,6 +8,7 @@ import { compressText } from "../../util/compressed-json.js";
 import { LoadError } from "../../errors.js";
 import type { TableFormat } from "../../schema/types.js";
 import type { CompiledStep, Dialect } from "../dialect.js";
+import { tablesWrittenBy } from "../plan.js";
 import type { LoadStep, LoadStepKind, PlannedColumn } from "../plan.js";
 import { compileDeleteInsert, compileUpsert } from "./merge-sql.js";
 import { qualifyDdl, qualifyDml, quoteDdlIdentifier, quoteDdlLiteral, quoteDmlIdentifier as q, quoteLiteral, timestampLiteral } from "./quote.js";
@@ -121,31 +122,10 @@ function assertStatementSize(statement: string, table: string): void {
   }
 }
 
+/** The table a statement is about, for the size error: the written table, else the database or step. */
 function tableOf(step: LoadStep): string {
-  switch (step.kind) {
-    case "createDatabase":
-      return step.database;
-    case "createExternalTable":
-    case "createIcebergTable":
-    case "addColumns":
-    case "dropTable":
-    case "deleteAll":
-    case "recordSchema":
-    case "recordLoad":
-      return step.table.table;
-    case "insertFromStaging":
-      return step.target.table;
-    case "mergeDeleteInsert":
-    case "mergeUpsert":
-      return step.root.target.table;
-    case "deleteTableFiles":
-    case "uploadFiles":
-      return step.kind;
-    default: {
-      const never: never = step;
-      throw new Error(`unhandled step ${JSON.stringify(never)}`);
-    }
-  }
+  if (step.kind === "createDatabase") return step.database;
+  return tablesWrittenBy(step)[0]?.table ?? step.kind;
 }
 
 function integer(value: number): string {

@@ -5,6 +5,7 @@
  * at the local servers, exactly as a user would configure an Athena-compatible endpoint.
  */
 import { readdirSync } from "node:fs";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
@@ -263,3 +264,42 @@ export const isVersionCheck = (sql: string): boolean => VERSION_CHECK.test(sql);
 export const isColumnsQuery = (sql: string): boolean => /INFORMATION_SCHEMA\.COLUMNS/.test(sql);
 /** Is this the state-restore query? */
 export const isStateQuery = (sql: string): boolean => /"_dlt_pipeline_state" AS s JOIN/.test(sql);
+
+export interface DestinationSuite {
+  /** The servers of this test file (available inside tests and hooks). */
+  readonly servers: Servers;
+  /** A new temp project on these servers, removed after the file's tests. */
+  project(options?: ProjectOptions): Project;
+}
+
+/**
+ * The per-file set-up every destination test shares: servers started once, reset before each test
+ * (answering version checks from what was really recorded, unless `answerVersions` is false), and
+ * the file's projects removed at the end.
+ */
+export function useDestinationServers(options: { readonly answerVersions?: boolean } = {}): DestinationSuite {
+  let servers: Servers | undefined;
+  const projects: Project[] = [];
+  beforeAll(async () => {
+    servers = await startServers();
+  });
+  afterAll(async () => {
+    for (const project of projects) project.cleanup();
+    await servers?.stop();
+  });
+  beforeEach(() => {
+    servers!.reset();
+    if (options.answerVersions !== false) answerRecordedVersions(servers!.athena);
+  });
+  return {
+    get servers(): Servers {
+      if (!servers) throw new Error("servers are started in beforeAll");
+      return servers;
+    },
+    project(projectOptions: ProjectOptions = {}): Project {
+      const project = makeProject(this.servers, projectOptions);
+      projects.push(project);
+      return project;
+    },
+  };
+}

@@ -4,40 +4,24 @@
  * endpoint receives, in wave order, the request parameters, and the Parquet objects in the bucket.
  */
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readParquet } from "../../support/read-parquet.js";
 import {
   BUCKET_PREFIX,
-  CATALOG,
-  WORK_GROUP,
   bucketKeys,
+  CATALOG,
   isColumnsQuery,
   isStateQuery,
   isVersionCheck,
-  makeProject,
   nestedOrders,
-  startServers,
+  useDestinationServers,
+  WORK_GROUP,
   type Project,
   type ProjectOptions,
-  type Servers,
 } from "./destination-harness.js";
 
-let servers: Servers;
-const projects: Project[] = [];
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(async () => {
-  for (const project of projects) project.cleanup();
-  await servers.stop();
-});
-beforeEach(() => servers.reset());
-
-const newProject = (options: ProjectOptions = {}): Project => {
-  const project = makeProject(servers, options);
-  projects.push(project);
-  return project;
-};
+const suite = useDestinationServers({ answerVersions: false });
+const newProject = (options: ProjectOptions = {}): Project => suite.project(options);
 
 const LAKE = `s3://test-bucket/${BUCKET_PREFIX}`;
 
@@ -56,7 +40,7 @@ describe("a first load into Athena (Hive tables, append)", () => {
     const p = project.pipeline();
     const info = await p.run(nestedOrders(3), { tableName: "orders" });
     const [loadId] = info.loadIds;
-    const queries = servers.athena.queries;
+    const queries = suite.servers.athena.queries;
 
     // An empty working folder first asks the destination for a state to restore, then discovery
     // runs its version check and (nothing found) its one INFORMATION_SCHEMA query.
@@ -113,7 +97,7 @@ describe("a first load into Athena (Hive tables, append)", () => {
 
   it("sends the work group, catalog and database with every query, and no ResultConfiguration without query_result_bucket", async () => {
     await newProject().pipeline().run(nestedOrders(1), { tableName: "orders" });
-    const starts = servers.athena.bodiesOf("StartQueryExecution");
+    const starts = suite.servers.athena.bodiesOf("StartQueryExecution");
     expect(starts.length).toBeGreaterThan(5);
     for (const start of starts) {
       expect(start).toMatchObject({ WorkGroup: WORK_GROUP, QueryExecutionContext: { Catalog: CATALOG, Database: "shop_data" } });
@@ -123,7 +107,7 @@ describe("a first load into Athena (Hive tables, append)", () => {
 
   it("sends query_result_bucket as ResultConfiguration.OutputLocation with every query when it is set", async () => {
     await newProject({ athena: { query_result_bucket: "s3://query-results/athena" } }).pipeline().run(nestedOrders(1), { tableName: "orders" });
-    const starts = servers.athena.bodiesOf("StartQueryExecution");
+    const starts = suite.servers.athena.bodiesOf("StartQueryExecution");
     expect(starts.length).toBeGreaterThan(5);
     for (const start of starts) {
       expect(start).toMatchObject({
@@ -136,10 +120,10 @@ describe("a first load into Athena (Hive tables, append)", () => {
 
   it("leaves exactly the package's Parquet files at <prefix>/<dataset>/<table>/<load_id>.<file_id>.parquet, with their rows", async () => {
     const project = newProject();
-    const before = new Set(bucketKeys(servers.s3));
+    const before = new Set(bucketKeys(suite.servers.s3));
     const info = await project.pipeline("files", "files_data").run(nestedOrders(3), { tableName: "orders" });
     const [loadId] = info.loadIds;
-    const added = bucketKeys(servers.s3).filter((key) => !before.has(key));
+    const added = bucketKeys(suite.servers.s3).filter((key) => !before.has(key));
 
     const jobs = info.packages[0]!.jobs;
     const fileIdOf = (table: string) => {
@@ -154,7 +138,7 @@ describe("a first load into Athena (Hive tables, append)", () => {
     ]);
     expect(jobs.find((j) => j.table === "orders")?.target).toBe(`s3://test-bucket/${added[0]}`);
 
-    const onDisk = (key: string) => join(servers.s3.directory, servers.s3.bucket, `${key}._S3rver_object`);
+    const onDisk = (key: string) => join(suite.servers.s3.directory, suite.servers.s3.bucket, `${key}._S3rver_object`);
     const orders = await readParquet(onDisk(added[0]!));
     expect(orders.rows.map((r) => [r["id"], r["customer__name"], r["_dlt_load_id"]])).toEqual([
       [1n, "c1", loadId],

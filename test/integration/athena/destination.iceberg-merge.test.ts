@@ -4,37 +4,18 @@
  * staging folder is emptied before the load's files are staged, so a rerun never re-reads an
  * older load); after success the staged files are deleted, or kept with `keep_staging_files`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resource, type Resource } from "../../../src/source/resource.js";
 import {
   BUCKET_PREFIX,
-  answerRecordedVersions,
   bucketKeys,
-  makeProject,
-  startServers,
+  useDestinationServers,
   type Project,
-  type Servers,
 } from "./destination-harness.js";
 
-let servers: Servers;
-const projects: Project[] = [];
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(async () => {
-  for (const project of projects) project.cleanup();
-  await servers.stop();
-});
-beforeEach(() => {
-  servers.reset();
-  answerRecordedVersions(servers.athena);
-});
-
-function newProject(keepStagingFiles = false): Project {
-  const project = makeProject(servers, keepStagingFiles ? { athena: { keep_staging_files: true } } : {});
-  projects.push(project);
-  return project;
-}
+const suite = useDestinationServers();
+const newProject = (keepStagingFiles = false): Project =>
+  suite.project(keepStagingFiles ? { athena: { keep_staging_files: true } } : {});
 
 /** Customers with addresses (a child table), merged on `id`. */
 function customers(ids: readonly number[], strategy: "delete-insert" | "upsert" = "delete-insert"): Resource {
@@ -47,10 +28,10 @@ function customers(ids: readonly number[], strategy: "delete-insert" | "upsert" 
   });
 }
 
-const stagingKeys = (dataset: string) => bucketKeys(servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/${dataset}_staging/`));
+const stagingKeys = (dataset: string) => bucketKeys(suite.servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/${dataset}_staging/`));
 
 /** Statements of the second load, from `mark` on, with the version check left out. */
-const dmlSince = (mark: number) => servers.athena.queries.slice(mark).filter((sql) => !sql.startsWith("SELECT "));
+const dmlSince = (mark: number) => suite.servers.athena.queries.slice(mark).filter((sql) => !sql.startsWith("SELECT "));
 
 /** The staging table a statement reads, if any: `customers` or `customers__addresses`. */
 const readsStaging = (dataset: string, sql: string) =>
@@ -60,7 +41,7 @@ describe("merge into Iceberg tables", () => {
   it("delete-insert: deletes children then roots by key, inserts deduplicated rows through a helper table, then drops it", async () => {
     const p = newProject().pipeline("di", "di_data");
     await p.run(customers([1, 2]));
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     const info = await p.run(customers([2, 3]));
     const sent = dmlSince(mark);
     const t = (table: string) => `"awsdatacatalog"."di_data"."${table}"`;
@@ -89,7 +70,7 @@ describe("merge into Iceberg tables", () => {
   it("upsert: MERGE INTO the root on the primary key and the child on _dlt_id, then deletes orphaned child rows", async () => {
     const p = newProject().pipeline("up", "up_data");
     await p.run(customers([1, 2], "upsert"));
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     await p.run(customers([2, 3], "upsert"));
     const sent = dmlSince(mark);
     expect(sent).toHaveLength(4);
@@ -114,7 +95,7 @@ describe("merge into Iceberg tables", () => {
 
       // Look into the bucket whenever a statement that reads a staging table runs.
       const seen: { table: string; keys: string[] }[] = [];
-      servers.onQuery = (sql) => {
+      suite.servers.onQuery = (sql) => {
         for (const table of readsStaging(dataset, sql)) {
           seen.push({ table: table!, keys: stagingKeys(dataset).filter((key) => key.includes(`_staging/${table}/`)) });
         }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeState } from "../../../src/destination/athena/discovery.js";
 import { MAX_STATEMENT_BYTES } from "../../../src/destination/athena/dialect.js";
 import { DltAthenaError, LoadError } from "../../../src/errors.js";
@@ -17,42 +17,22 @@ import type { FakeResult } from "../../support/athena-server.js";
 import { readParquet } from "../../support/read-parquet.js";
 import {
   BUCKET_PREFIX,
-  answerRecordedVersions,
   bucketKeys,
   isStateQuery,
-  makeProject,
-  startServers,
   tableKeys,
+  useDestinationServers,
   type Project,
-  type Servers,
 } from "./destination-harness.js";
 
-let servers: Servers;
-const projects: Project[] = [];
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(async () => {
-  for (const project of projects) project.cleanup();
-  await servers.stop();
-});
-beforeEach(() => {
-  servers.reset();
-  answerRecordedVersions(servers.athena);
-});
-
-function newProject(athena: Record<string, string | boolean | number> = {}): Project {
-  const project = makeProject(servers, { athena });
-  projects.push(project);
-  return project;
-}
+const suite = useDestinationServers();
+const newProject = (athena: Record<string, string | boolean | number> = {}): Project => suite.project({ athena });
 
 /** An Iceberg table appended to: its rows move by `INSERT … SELECT` from the staging table. */
 const events = (ids: readonly number[]) =>
   resource(ids.map((id) => ({ id, kind: "click" })), { name: "events", tableFormat: "iceberg" });
 
 const insertInto = (dataset: string, table: string) => (sql: string) => sql.startsWith(`INSERT INTO "awsdatacatalog"."${dataset}"."${table}"(`);
-const count = (predicate: (sql: string) => boolean) => servers.athena.queries.filter(predicate).length;
+const count = (predicate: (sql: string) => boolean) => suite.servers.athena.queries.filter(predicate).length;
 
 async function failureOf(promise: Promise<unknown>): Promise<DltAthenaError> {
   try {
@@ -67,7 +47,7 @@ async function failureOf(promise: Promise<unknown>): Promise<DltAthenaError> {
 describe("a crash between statements", () => {
   it("does not duplicate rows: the rerun reuses plan.json and sends only the unfinished _dlt_loads insert", async () => {
     const project = newProject();
-    servers.athena.script(insertInto("crash_data", "_dlt_loads"), { fail: { reason: "GENERIC_INTERNAL_ERROR: the process was killed" }, times: 1 });
+    suite.servers.athena.script(insertInto("crash_data", "_dlt_loads"), { fail: { reason: "GENERIC_INTERNAL_ERROR: the process was killed" }, times: 1 });
 
     const error = await failureOf(project.pipeline("crash", "crash_data").run(events([1, 2, 3])));
     expect(error).toBeInstanceOf(LoadError);
@@ -80,9 +60,9 @@ describe("a crash between statements", () => {
     expect(count(insertInto("crash_data", "events"))).toBe(1);
 
     // A new process: a fresh pipeline object on the same working folder.
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     const info = await project.pipeline("crash", "crash_data").run();
-    const rerun = servers.athena.queries.slice(mark);
+    const rerun = suite.servers.athena.queries.slice(mark);
     // No discovery (the stored plan is executed as is) and no second insert of the rows.
     expect(rerun).toEqual([expect.stringMatching(new RegExp(`^INSERT INTO "awsdatacatalog"\\."crash_data"\\."_dlt_loads"\\(.*VALUES \\('${pkg!.loadId}'`))]);
     expect(count(insertInto("crash_data", "events"))).toBe(1);
@@ -91,24 +71,24 @@ describe("a crash between statements", () => {
     expect(readFileSync(planPath, "utf8")).toBe(plan);
     expect((await listLoadPackages(pipelinesDir))[0]?.state).toBe("loaded");
     // The staged files outlived the failed run and were deleted only after the load completed.
-    expect(bucketKeys(servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/crash_data_staging/events/`))).toEqual([]);
+    expect(bucketKeys(suite.servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/crash_data_staging/events/`))).toEqual([]);
   });
 
   it("undoes an Iceberg insert that started but never completed, before running it again from the same staged files", async () => {
     const project = newProject();
-    servers.athena.script(insertInto("undo_data", "events"), { fail: { reason: "GENERIC_INTERNAL_ERROR: connection lost" }, times: 1 });
+    suite.servers.athena.script(insertInto("undo_data", "events"), { fail: { reason: "GENERIC_INTERNAL_ERROR: connection lost" }, times: 1 });
     await failureOf(project.pipeline("undo", "undo_data").run(events([1, 2])));
     const [pkg] = await listLoadPackages(join(project.pipelinesDir, "undo", "packages"));
-    const staged = tableKeys(servers.s3, "undo_data_staging", "events");
+    const staged = tableKeys(suite.servers.s3, "undo_data_staging", "events");
     expect(staged).toEqual([expect.stringContaining(`/${pkg!.loadId}.`)]);
 
     let stagedAtInsert: string[] | undefined;
-    servers.onQuery = (sql) => {
-      if (insertInto("undo_data", "events")(sql)) stagedAtInsert = tableKeys(servers.s3, "undo_data_staging", "events");
+    suite.servers.onQuery = (sql) => {
+      if (insertInto("undo_data", "events")(sql)) stagedAtInsert = tableKeys(suite.servers.s3, "undo_data_staging", "events");
     };
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     await project.pipeline("undo", "undo_data").run();
-    const rerun = servers.athena.queries.slice(mark);
+    const rerun = suite.servers.athena.queries.slice(mark);
     const undo = rerun.indexOf(
       'DELETE FROM "awsdatacatalog"."undo_data"."events" WHERE "_dlt_id" IN (SELECT "_dlt_id" FROM "awsdatacatalog"."undo_data_staging"."events")',
     );
@@ -123,12 +103,12 @@ describe("a crash between statements", () => {
 
 describe("Athena failures", () => {
   it("retries an Iceberg insert that lost a commit race (ICEBERG_COMMIT_ERROR) and succeeds", async () => {
-    servers.athena.script(insertInto("commit_data", "events"), {
+    suite.servers.athena.script(insertInto("commit_data", "events"), {
       fail: { reason: "ICEBERG_COMMIT_ERROR: Failed to commit Iceberg update to table: events", retryable: true },
       times: 1,
     });
     const info = await newProject().pipeline("commit", "commit_data").run(events([1, 2]));
-    const inserts = servers.athena.bodiesOf("StartQueryExecution").filter((b) => insertInto("commit_data", "events")(String(b["QueryString"])));
+    const inserts = suite.servers.athena.bodiesOf("StartQueryExecution").filter((b) => insertInto("commit_data", "events")(String(b["QueryString"])));
     expect(inserts).toHaveLength(2);
     // Resubmitted as a new query (a fresh request token), not a replay of the failed one.
     expect(new Set(inserts.map((b) => b["ClientRequestToken"])).size).toBe(2);
@@ -137,9 +117,9 @@ describe("Athena failures", () => {
   });
 
   it("retries StartQueryExecution rejected with TooManyRequestsException", async () => {
-    servers.athena.script(insertInto("busy_data", "_dlt_loads"), { rejectStart: { error: "TooManyRequestsException", times: 2 } });
+    suite.servers.athena.script(insertInto("busy_data", "_dlt_loads"), { rejectStart: { error: "TooManyRequestsException", times: 2 } });
     const info = await newProject().pipeline("busy", "busy_data").run(events([1]));
-    const starts = servers.athena.requests.filter(
+    const starts = suite.servers.athena.requests.filter(
       (r) => r.operation === "StartQueryExecution" && insertInto("busy_data", "_dlt_loads")(String(r.body["QueryString"])),
     );
     expect(starts).toHaveLength(3);
@@ -150,11 +130,11 @@ describe("Athena failures", () => {
   it("reports a terminal FAILED query with Athena's reason, the query id and the SQL, and keeps the package", async () => {
     const reason = "HIVE_METASTORE_ERROR: com.amazonaws.services.datacatalog.model.InvalidInputException: simulated";
     const isOrdersDdl = (sql: string) => sql.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`failing_data`.`orders` (");
-    servers.athena.script(isOrdersDdl, { fail: { reason } });
+    suite.servers.athena.script(isOrdersDdl, { fail: { reason } });
     const project = newProject();
     const error = await failureOf(project.pipeline("failing", "failing_data").run([{ id: 1 }], { tableName: "orders" }));
-    const sql = servers.athena.queries.find(isOrdersDdl)!;
-    const queryId = `q-${String(servers.athena.queries.indexOf(sql) + 1).padStart(6, "0")}`;
+    const sql = suite.servers.athena.queries.find(isOrdersDdl)!;
+    const queryId = `q-${String(suite.servers.athena.queries.indexOf(sql) + 1).padStart(6, "0")}`;
     expect(error.code).toBe("athena_query_failed");
     expect(error.isTransient).toBe(false);
     expect(error.message).toContain(reason);
@@ -177,28 +157,28 @@ describe("state restore on an empty working folder", () => {
     const machineA = newProject({ keep_staging_files: true });
     const first = await machineA.pipeline("restore", "restore_data").run(feed(10));
     const [firstLoad] = first.loadIds;
-    const stateFile = tableKeys(servers.s3, "restore_data_staging", "_dlt_pipeline_state")[0]!;
-    const stateRow = (await readParquet(join(servers.s3.directory, servers.s3.bucket, `${stateFile}._S3rver_object`))).rows[0]!;
-    const versionInsert = servers.athena.queries.find(insertInto("restore_data", "_dlt_version"))!;
+    const stateFile = tableKeys(suite.servers.s3, "restore_data_staging", "_dlt_pipeline_state")[0]!;
+    const stateRow = (await readParquet(join(suite.servers.s3.directory, suite.servers.s3.bucket, `${stateFile}._S3rver_object`))).rows[0]!;
+    const versionInsert = suite.servers.athena.queries.find(insertInto("restore_data", "_dlt_version"))!;
 
     // The endpoint now answers the restore queries with what machine A wrote.
-    servers.athena.script(isStateQuery, { result: stateResult(stateRow) });
-    servers.athena.script(/^SELECT .* FROM "awsdatacatalog"\."restore_data"\."_dlt_version" WHERE "schema_name" = 'restore'/, {
+    suite.servers.athena.script(isStateQuery, { result: stateResult(stateRow) });
+    suite.servers.athena.script(/^SELECT .* FROM "awsdatacatalog"\."restore_data"\."_dlt_version" WHERE "schema_name" = 'restore'/, {
       result: schemaResult(versionInsert),
     });
 
     // Machine B: a new project folder, nothing local.
     const machineB = newProject();
     const p = machineB.pipeline("restore", "restore_data");
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     const info = await p.run(feed(15));
-    const sent = servers.athena.queries.slice(mark);
+    const sent = suite.servers.athena.queries.slice(mark);
     expect(isStateQuery(sent[0]!)).toBe(true);
     // The restored schema is the recorded one: its hash is found, so no DDL at all.
     expect(sent.filter((sql) => /^(CREATE|ALTER)\b/.test(sql))).toEqual([]);
     expect(info.tables.find((t) => t.name === "feed")?.rows).toBe(5);
-    const [file] = tableKeys(servers.s3, "restore_data", "feed").filter((key) => key.includes(`/${info.loadIds[0]}.`));
-    const rows = (await readParquet(join(servers.s3.directory, servers.s3.bucket, `${file}._S3rver_object`))).rows;
+    const [file] = tableKeys(suite.servers.s3, "restore_data", "feed").filter((key) => key.includes(`/${info.loadIds[0]}.`));
+    const rows = (await readParquet(join(suite.servers.s3.directory, suite.servers.s3.bucket, `${file}._S3rver_object`))).rows;
     expect(rows.map((r) => Number(r["id"]))).toEqual([11, 12, 13, 14, 15]);
     expect(p.state.sources["restore"]?.resources?.["feed"]?.incremental?.["id"]?.last_value).toBe(15);
     expect(firstLoad).not.toBe(info.loadIds[0]);
@@ -215,8 +195,8 @@ describe("Athena's 262,144-byte statement limit", () => {
     await p.run(wide);
     const schemaJson = JSON.stringify(p.defaultSchema!.toJSON());
     expect(Buffer.byteLength(schemaJson)).toBeGreaterThan(MAX_STATEMENT_BYTES);
-    for (const sql of servers.athena.queries) expect(Buffer.byteLength(sql)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
-    const insert = servers.athena.queries.find(insertInto("huge_data", "_dlt_version"))!;
+    for (const sql of suite.servers.athena.queries) expect(Buffer.byteLength(sql)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
+    const insert = suite.servers.athena.queries.find(insertInto("huge_data", "_dlt_version"))!;
     const literal = /, '([A-Za-z0-9+/=]+)'\)$/.exec(insert)?.[1];
     expect(literal).toBeDefined();
     expect((decodeState(literal!) as { versionHash: string }).versionHash).toBe(p.defaultSchema!.toJSON().versionHash);
@@ -229,11 +209,11 @@ describe("Athena's 262,144-byte statement limit", () => {
     expect(error.code).toBe("statement_too_long");
     expect(error.message).toContain("very_wide");
     // Only discovery reads went out; nothing of the plan (compiled in full before executing).
-    expect(servers.athena.queries.every((sql) => sql.startsWith("SELECT "))).toBe(true);
-    for (const body of servers.athena.bodiesOf("StartQueryExecution")) {
+    expect(suite.servers.athena.queries.every((sql) => sql.startsWith("SELECT "))).toBe(true);
+    for (const body of suite.servers.athena.bodiesOf("StartQueryExecution")) {
       expect(Buffer.byteLength(String(body["QueryString"]))).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
     }
-    expect(bucketKeys(servers.s3).filter((key) => key.includes("/toolong_data/"))).toEqual([]);
+    expect(bucketKeys(suite.servers.s3).filter((key) => key.includes("/toolong_data/"))).toEqual([]);
     expect(existsSync(join(project.pipelinesDir, "toolong", "packages"))).toBe(true);
   });
 });

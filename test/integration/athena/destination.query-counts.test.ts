@@ -4,42 +4,22 @@
  * check, the state insert and the `_dlt_loads` row, whatever the number of tables (issue 5's
  * target). Also measures and prints the issue's figures (a), (b) and (c).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { incremental } from "../../../src/source/incremental.js";
 import { resource, type Resource } from "../../../src/source/resource.js";
 import type { LoadInfo } from "../../../src/pipeline/load-info.js";
 import type { FakeAthenaServer } from "../../support/athena-server.js";
 import {
-  answerRecordedVersions,
   isColumnsQuery,
   isStateQuery,
   isVersionCheck,
-  makeProject,
   nestedOrders,
-  startServers,
+  useDestinationServers,
   type Project,
-  type Servers,
 } from "./destination-harness.js";
 
-let servers: Servers;
-const projects: Project[] = [];
-beforeAll(async () => {
-  servers = await startServers();
-});
-afterAll(async () => {
-  for (const project of projects) project.cleanup();
-  await servers.stop();
-});
-beforeEach(() => {
-  servers.reset();
-  answerRecordedVersions(servers.athena);
-});
-
-const newProject = (): Project => {
-  const project = makeProject(servers);
-  projects.push(project);
-  return project;
-};
+const suite = useDestinationServers();
+const newProject = (): Project => suite.project();
 
 /** Queries the endpoint accepted from `mark` on. */
 const since = (athena: FakeAthenaServer, mark: number) => athena.queries.slice(mark);
@@ -103,9 +83,9 @@ describe("queries per load", () => {
   it("a load with an unchanged schema and no state change sends only the version check and the _dlt_loads row", async () => {
     const p = newProject().pipeline();
     await p.run(nestedOrders(3), { tableName: "orders" });
-    const mark = servers.athena.queries.length;
+    const mark = suite.servers.athena.queries.length;
     const info = await p.run(nestedOrders(3, 4), { tableName: "orders" });
-    const sent = since(servers.athena, mark);
+    const sent = since(suite.servers.athena, mark);
     expect(sent).toHaveLength(2);
     expect(isVersionCheck(sent[0]!)).toBe(true);
     expect(sent[1]).toMatch(new RegExp(`^INSERT INTO "awsdatacatalog"\\."shop_data"\\."_dlt_loads"\\(.*VALUES \\('${info.loadIds[0]}'`));
@@ -116,14 +96,14 @@ describe("queries per load", () => {
 
   it("(a) a first load of 10 tables, (b) an append to the same 10 Hive tables: (b) needs at most 3 queries", async () => {
     const p = newProject().pipeline("ten", "ten_data");
-    let mark = servers.athena.queries.length;
+    let mark = suite.servers.athena.queries.length;
     const first = await p.run(tenTables(1));
-    const a = figure("(a) first load of 10 Hive tables", first, since(servers.athena, mark));
+    const a = figure("(a) first load of 10 Hive tables", first, since(suite.servers.athena, mark));
     expect(a.planned).toBeGreaterThanOrEqual(10);
 
-    mark = servers.athena.queries.length;
+    mark = suite.servers.athena.queries.length;
     const second = await p.run(tenTables(6));
-    const sent = since(servers.athena, mark);
+    const sent = since(suite.servers.athena, mark);
     const b = figure("(b) append to the same 10 Hive tables, same schema", second, sent);
     expect(b.sent).toBeLessThanOrEqual(3);
     // The incremental cursor moved, so the state row is inserted; no DDL, no INFORMATION_SCHEMA.
@@ -137,13 +117,13 @@ describe("queries per load", () => {
 
   it("(c) a merge into 3 Iceberg tables", async () => {
     const p = newProject().pipeline("merge3", "merge3_data");
-    let mark = servers.athena.queries.length;
+    let mark = suite.servers.athena.queries.length;
     const first = await p.run(threeMergeTables(1));
-    figure("(c0) first load (create) of 3 Iceberg merge tables", first, since(servers.athena, mark));
+    figure("(c0) first load (create) of 3 Iceberg merge tables", first, since(suite.servers.athena, mark));
 
-    mark = servers.athena.queries.length;
+    mark = suite.servers.athena.queries.length;
     const second = await p.run(threeMergeTables(3));
-    const sent = since(servers.athena, mark);
+    const sent = since(suite.servers.athena, mark);
     const c = figure("(c) merge into the same 3 Iceberg tables, same schema", second, sent);
     expect(sent.filter((sql) => /^(CREATE|ALTER)\b/.test(sql))).toEqual([]);
     expect(sent.filter(isColumnsQuery)).toEqual([]);
