@@ -25,7 +25,7 @@ import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
 import type { PipelineState } from "./state.js";
-import { WorkingFolder, defaultPipelinesDir } from "./working-folder.js";
+import { WorkingFolder, pipelinesDirOf } from "./working-folder.js";
 
 export interface PipelineOptions {
   /** Names the working folder and the state kept in the destination. Default `dlt_athena_pipeline`. */
@@ -95,7 +95,7 @@ export class Pipeline {
       projectDir,
       flags: overrides.isLocal ? { "destination.athena.local": true } : {},
     });
-    const pipelinesDir = options.pipelinesDir ?? this.config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir();
+    const pipelinesDir = options.pipelinesDir ?? pipelinesDirOf(this.config);
     this.folder = new WorkingFolder(pipelinesDir, this.pipelineName);
     this.destinationOption = options.destination ?? "athena";
     if (options.progress && !runContext().progress) runContext().progress = lineProgress();

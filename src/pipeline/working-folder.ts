@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { ResolvedConfig } from "../config/resolve.js";
 import { readJsonIfExists, writeJsonAtomic } from "../packages/atomic-file.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { PipelineState } from "./state.js";
@@ -8,6 +9,11 @@ import type { PipelineState } from "./state.js";
 /** `~/.dlt-athena/pipelines`, the default home of pipeline working folders. */
 export function defaultPipelinesDir(): string {
   return join(homedir(), ".dlt-athena", "pipelines");
+}
+
+/** `[pipeline] pipelines_dir` (relative paths against `cwd`), else the default. */
+export function pipelinesDirOf(config: ResolvedConfig, cwd: string = process.cwd()): string {
+  return resolve(cwd, config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir());
 }
 
 /**

@@ -3,6 +3,7 @@
  * concurrency upload helper built on it. Keys are relative to the bucket URL root and use `/`.
  */
 import type { Readable } from "node:stream";
+import { forEachLimit } from "../util/concurrency.js";
 
 /** What `put` accepts: bytes, text, a local file (`{ path }`) or a stream (read once). */
 export type PutBody = Buffer | Uint8Array | string | { readonly path: string } | Readable;
@@ -52,22 +53,10 @@ export async function uploadAll(
   options: { readonly concurrency?: number; readonly onUploaded?: (key: string) => void } = {},
 ): Promise<void> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY));
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++];
-      if (item === undefined) return;
-      try {
-        await store.put(item.key, item.body);
-        options.onUploaded?.(item.key);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failure !== undefined) throw failure.error;
+  await forEachLimit(items, concurrency, async (item) => {
+    await store.put(item.key, item.body);
+    options.onUploaded?.(item.key);
+  });
 }
 
 /**

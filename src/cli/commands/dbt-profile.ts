@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { resolveConfig } from "../../config/resolve.js";
 import type { ResolvedConfig } from "../../config/resolve.js";
 import { normalizeTableIdentifier } from "../../schema/naming.js";
-import { WorkingFolder, defaultPipelinesDir } from "../../pipeline/working-folder.js";
+import { WorkingFolder, pipelinesDirOf } from "../../pipeline/working-folder.js";
 import type { CliIo } from "../io.js";
 import { requireState, validatePipelineName } from "./pipeline-context.js";
 
@@ -42,7 +42,7 @@ export async function runDbtProfile(io: CliIo, options: DbtProfileCommandOptions
   let dataset: string | undefined;
   if (options.pipelineName !== undefined) {
     validatePipelineName(options.pipelineName);
-    const pipelinesDir = resolve(io.cwd, config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir());
+    const pipelinesDir = pipelinesDirOf(config, io.cwd);
     const folder = new WorkingFolder(pipelinesDir, options.pipelineName);
     const isLocal = config.getBoolean("destination.athena.local");
     const state = await requireState({ name: options.pipelineName, folder, pipelinesDir, isLocal });

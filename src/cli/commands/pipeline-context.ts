@@ -3,7 +3,7 @@ import { resolveConfig } from "../../config/resolve.js";
 import type { ResolvedConfig } from "../../config/resolve.js";
 import { UsageError } from "../../errors.js";
 import type { PipelineState } from "../../pipeline/state.js";
-import { WorkingFolder, defaultPipelinesDir } from "../../pipeline/working-folder.js";
+import { WorkingFolder, pipelinesDirOf } from "../../pipeline/working-folder.js";
 import type { CliIo } from "../io.js";
 
 /** Options of `dlt-athena pipeline <name> <operation>`. */
@@ -44,7 +44,7 @@ export function pipelineContext(io: CliIo, name: string, options: PipelineComman
   validatePipelineName(name);
   const projectDir = resolve(io.cwd, options.projectDir ?? ".");
   const config = resolveConfig({ projectDir, env: io.env, flags: options.local ? { "destination.athena.local": true } : {} });
-  const pipelinesDir = resolve(io.cwd, config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir());
+  const pipelinesDir = pipelinesDirOf(config, io.cwd);
   const folder = new WorkingFolder(pipelinesDir, name);
   if (dirname(folder.path) !== pipelinesDir || basename(folder.path) !== name) {
     throw invalidName(name);

@@ -14,6 +14,7 @@ import { formatDropPreview, planDrop } from "./drop-plan.js";
 import type { DropPlan } from "./drop-plan.js";
 import { datasetOf } from "./pipeline-context.js";
 import type { PipelineContext } from "./pipeline-context.js";
+import { forEachLimit } from "../../util/concurrency.js";
 
 /** The `pipeline <name> drop --json` document. */
 export interface DropResult {
@@ -111,7 +112,7 @@ async function executeDrop(
 ): Promise<{ dropped: string[]; files: number }> {
   for (const statement of plan.cleanup) await runIgnoringMissing(engine.client, statement.sql);
   const dropped: string[] = [];
-  await inParallel(plan.dropSteps, settings.maxConcurrency, async (step) => {
+  await forEachLimit(plan.dropSteps, settings.maxConcurrency, async (step) => {
     const compiled = engine.dialect.compileStep(step);
     if (compiled.kind !== "sql") return;
     for (const sql of compiled.statements) await runIgnoringMissing(engine.client, sql);
@@ -134,14 +135,6 @@ async function runIgnoringMissing(client: SqlClient, sql: string): Promise<void>
     if (error instanceof DltAthenaError && error.code === UNDEFINED_RELATION) return;
     throw error;
   }
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await run(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function emptyResult(ctx: PipelineContext, datasetName: string): DropResult {

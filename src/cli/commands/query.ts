@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { resolveConfig } from "../../config/resolve.js";
+import type { ResolvedConfig } from "../../config/resolve.js";
 import type { SqlClient } from "../../destination/sql-client.js";
 import { UsageError } from "../../errors.js";
-import { WorkingFolder, defaultPipelinesDir } from "../../pipeline/working-folder.js";
+import { WorkingFolder, pipelinesDirOf } from "../../pipeline/working-folder.js";
+import { requireState, validatePipelineName } from "./pipeline-context.js";
 import type { CliIo } from "../io.js";
 import { printJson } from "../output/render.js";
 import { resultToCsv, resultToJson, resultToTable } from "../output/values.js";
@@ -18,25 +20,18 @@ export interface QueryCommandOptions {
 }
 
 /** The dataset of a pipeline, from its local state: unqualified names resolve there. */
-async function datasetOf(pipelinesDir: string, pipelineName: string): Promise<string> {
-  const state = await new WorkingFolder(pipelinesDir, pipelineName).readState();
-  if (!state) {
-    throw new UsageError(
-      "pipeline_not_found",
-      `Pipeline "${pipelineName}" has no working folder in ${pipelinesDir}: run it first (or run \`dlt-athena pipeline ${pipelineName} sync\`).`,
-      { meta: { pipeline: pipelineName } },
-    );
-  }
-  return state.dataset_name;
+async function datasetOfPipeline(config: ResolvedConfig, cwd: string, name: string, isLocal: boolean): Promise<string> {
+  validatePipelineName(name);
+  const pipelinesDir = pipelinesDirOf(config, cwd);
+  return (await requireState({ name, folder: new WorkingFolder(pipelinesDir, name), pipelinesDir, isLocal })).dataset_name;
 }
 
 /** Runs one SQL statement against Athena or the local engine and prints the result. */
 export async function runQuery(io: CliIo, sql: string, options: QueryCommandOptions): Promise<void> {
   const projectDir = resolve(io.cwd, options.projectDir ?? ".");
   const config = resolveConfig({ projectDir, env: io.env, flags: options.local ? { "destination.athena.local": true } : {} });
-  const pipelinesDir = config.getString("pipeline.pipelines_dir") ?? defaultPipelinesDir();
-  const database = options.pipelineName ? await datasetOf(pipelinesDir, options.pipelineName) : undefined;
   const isLocal = config.getBoolean("destination.athena.local");
+  const database = options.pipelineName ? await datasetOfPipeline(config, io.cwd, options.pipelineName, isLocal) : undefined;
   let client: SqlClient;
   if (isLocal) {
     const { LocalEngine, localModePaths } = await import("../../destination/local/engine.js");
