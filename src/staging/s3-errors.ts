@@ -7,6 +7,7 @@ import { LoadError } from "../errors.js";
 import { backoffDelay, RetryExhaustedError } from "../util/retry.js";
 import { isRetryableSdkError } from "../util/sdk-errors.js";
 import type { SdkErrorShape } from "../util/sdk-errors.js";
+import { scrubSecrets } from "../config/redact.js";
 
 // Error codes S3 (and S3-compatible stores) use for "slow down". Source: S3 error responses
 // list + the SDK's THROTTLING_ERROR_CODES (smithy service-error-classification).
@@ -94,7 +95,7 @@ export function translateS3Error(
   const detail = typeof e.message === "string" && e.message !== "" && e.message !== name ? `: ${e.message}` : "";
   const tries = exhausted ? ` after ${error.attempts} attempts` : "";
   const hint = hintFor(name, status);
-  const message = redact(`S3 ${context.operation} of ${context.url} failed${tries} (${what})${detail}.${hint}`, context.secrets);
+  const message = scrubSecrets(`S3 ${context.operation} of ${context.url} failed${tries} (${what})${detail}.${hint}`, context.secrets);
   return new LoadError(exhausted ? "staging_retries_exhausted" : "staging_request_failed", message, {
     cause: error,
     // Exhausted retries may pass on a later run; a 403 or a missing bucket will not.
@@ -110,10 +111,4 @@ function hintFor(name: string, status: number | undefined): string {
   }
   if (name === "PermanentRedirect" || status === 301) return " The bucket is in another region: set region_name.";
   return "";
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
-  return out;
 }

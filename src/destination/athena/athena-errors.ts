@@ -8,6 +8,7 @@ import { UNDEFINED_RELATION } from "../sql-client.js";
 import { RetryExhaustedError } from "../../util/retry.js";
 import { isRetryableSdkError } from "../../util/sdk-errors.js";
 import type { SdkErrorShape } from "../../util/sdk-errors.js";
+import { scrubSecrets } from "../../config/redact.js";
 
 /** SQL in error messages and meta is cut to this many characters. */
 export const MAX_SQL_IN_ERROR = 2000;
@@ -87,7 +88,7 @@ export function queryFailedError(
   const kind = classifyAthenaMessage(reason);
   const code = kind === "undefined_relation" ? UNDEFINED_RELATION : "athena_query_failed";
   const id = context.queryId ?? "(none)";
-  const message = redact(
+  const message = scrubSecrets(
     `Athena query ${id} ${status.state}: ${reason}\nSQL: ${truncateSql(context.sql)}`,
     context.secrets,
   );
@@ -96,11 +97,11 @@ export function queryFailedError(
     meta: {
       query_id: context.queryId ?? null,
       state: status.state,
-      reason: redact(reason, context.secrets),
+      reason: scrubSecrets(reason, context.secrets),
       ...(status.errorType !== undefined ? { athena_error_type: status.errorType } : {}),
       ...(status.errorCategory !== undefined ? { athena_error_category: status.errorCategory } : {}),
       ...(context.database !== undefined ? { database: context.database } : {}),
-      sql: redact(truncateSql(context.sql), context.secrets),
+      sql: scrubSecrets(truncateSql(context.sql), context.secrets),
     },
   });
 }
@@ -129,7 +130,7 @@ export function translateAthenaError(error: unknown, operation: string, context:
   const detail = typeof e.message === "string" && e.message !== "" && e.message !== name ? `: ${e.message}` : "";
   const undefinedRelation = classifyAthenaMessage(e.message ?? "") === "undefined_relation";
   const code = undefinedRelation ? UNDEFINED_RELATION : exhausted ? "athena_retries_exhausted" : "athena_query_failed";
-  const message = redact(
+  const message = scrubSecrets(
     `Athena ${operation} failed${tries} (${what})${detail}.${hintFor(e.message ?? "")}\nSQL: ${truncateSql(context.sql)}`,
     context.secrets,
   );
@@ -143,7 +144,7 @@ export function translateAthenaError(error: unknown, operation: string, context:
       http_status: status ?? null,
       query_id: context.queryId ?? null,
       ...(exhausted ? { attempts: error.attempts } : {}),
-      sql: redact(truncateSql(context.sql), context.secrets),
+      sql: scrubSecrets(truncateSql(context.sql), context.secrets),
     },
   });
 }
@@ -164,10 +165,4 @@ function hintFor(message: string): string {
   }
   if (/workgroup|work group/i.test(message)) return " Check [destination.athena] athena_work_group.";
   return "";
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
-  return out;
 }
