@@ -82,13 +82,13 @@ export class Schema {
   }
 
   /**
-   * The stored form; bumps the version first if the content changed.
+   * The stored form, as the schema is now: reading it changes nothing (`JSON.stringify(schema)`
+   * calls it). Call {@link Schema.bumpVersion} first to store a changed schema under a new version.
    *
    * @example
-   * JSON.stringify(schema.toJSON()); // written to the load package and `_dlt_version`
+   * schema.bumpVersion(); JSON.stringify(schema.toJSON()); // written to the load package and `_dlt_version`
    */
   toJSON(): StoredSchema {
-    this.bumpVersion();
     return {
       name: this.name,
       version: this.versionValue,

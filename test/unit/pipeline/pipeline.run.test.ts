@@ -70,6 +70,23 @@ describe("pipeline.run", () => {
     ]);
   });
 
+  it("keeps binary values byte for byte, top level and nested, as Parquet BYTE_ARRAY", async () => {
+    const blob = new Uint8Array([0, 1, 127, 128, 255]);
+    const nested = Buffer.from("héllo", "utf8");
+    const p = newPipeline();
+    await p.run(
+      [{ id: 1, blob, meta: { raw: nested }, parts: [{ chunk: new Uint8Array([9, 8]) }] }, { id: 2, blob: null, meta: { raw: null }, parts: [] }],
+      { tableName: "blobs" },
+    );
+    const rows = await rowsOf("blobs");
+    expect(rows.map((r) => [r.id, r.blob ? [...(r.blob as Uint8Array)] : null, r.meta__raw ? Buffer.from(r.meta__raw as Uint8Array).toString("utf8") : null])).toEqual([
+      [1n, [0, 1, 127, 128, 255], "héllo"],
+      [2n, null, null],
+    ]);
+    expect((await rowsOf("blobs__parts")).map((r) => [...(r.chunk as Uint8Array)])).toEqual([[9, 8]]);
+    expect(p.defaultSchema?.getTable("blobs")?.columns.blob?.dataType).toBe("binary");
+  });
+
   it("loads only new items on the next run, deduplicating items at the cursor boundary", async () => {
     let batch = [{ id: 1, updated: 10 }, { id: 2, updated: 20 }];
     const events = () => resource(() => batch, { name: "events", incremental: incremental("updated", { primaryKey: "id" }) });

@@ -41,6 +41,8 @@ describe("schema version and hash", () => {
     const b = new Schema("b");
     a.coerceRow("t", { x: 1, y: "s" });
     b.coerceRow("t", { x: 2, y: "other" });
+    a.bumpVersion();
+    b.bumpVersion();
     expect(a.toJSON().versionHash).toBe(b.toJSON().versionHash);
     expect(a.toJSON().versionHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
   });
@@ -61,6 +63,8 @@ describe("schema version and hash", () => {
     expect(schema.version).toBe(2);
     const h2 = schema.versionHash;
     schema.coerceRow("t", { c: 1 });
+    expect(schema.toJSON().version).toBe(2);
+    schema.bumpVersion();
     const stored = schema.toJSON();
     expect(stored.version).toBe(3);
     expect(stored.previousHashes).toEqual([h2, h1]);
@@ -69,10 +73,24 @@ describe("schema version and hash", () => {
   it("does not bump when data brings nothing new", () => {
     const schema = new Schema("s");
     schema.coerceRow("t", { a: 1 });
+    schema.bumpVersion();
     const before = schema.toJSON();
     schema.coerceRow("t", { a: 2 });
     expect(schema.bumpVersion()).toBe(false);
     expect(schema.toJSON()).toEqual(before);
+  });
+
+  it("serializes without changing the schema: JSON.stringify leaves version and hash as they were", () => {
+    const schema = new Schema("s");
+    schema.coerceRow("t", { a: 1 });
+    const before = { version: schema.version, hash: schema.versionHash };
+    const first = JSON.parse(JSON.stringify(schema));
+    const second = JSON.parse(JSON.stringify(schema));
+    expect({ version: schema.version, hash: schema.versionHash }).toEqual(before);
+    expect(first.version).toBe(1);
+    expect(second).toEqual(first);
+    expect(schema.bumpVersion()).toBe(true);
+    expect(schema.version).toBe(2);
   });
 
   it("keeps at most ten previous hashes", () => {
@@ -89,6 +107,7 @@ describe("schema version and hash", () => {
     const schema = new Schema("s");
     schema.applyHints("orders", { writeDisposition: "merge", primaryKey: "id", tableFormat: "iceberg" });
     schema.coerceRow("orders", { id: 1, total: "9.50" });
+    schema.bumpVersion();
     const stored = JSON.parse(JSON.stringify(schema.toJSON()));
     const restored = Schema.fromJSON(stored);
     expect(restored.toJSON()).toEqual(stored);
@@ -100,6 +119,7 @@ describe("schema diff", () => {
   it("reports new tables with all their columns and new columns of known tables", () => {
     const schema = new Schema("s");
     schema.coerceRow("t", { a: 1 });
+    schema.bumpVersion();
     const first = schema.toJSON();
     const initial = diffSchemas(undefined, first);
     expect(initial.tables.map((t) => [t.name, t.isNew, t.newColumns.length])).toEqual([
@@ -109,6 +129,7 @@ describe("schema diff", () => {
     ]);
     schema.coerceRow("t", { a: 2, b: "x" });
     schema.coerceRow("t__c", { v: 1 }, { parent: "t" });
+    schema.bumpVersion();
     const update = diffSchemas(first, schema.toJSON());
     expect(update.tables.map((t) => [t.name, t.isNew, t.newColumns.map((c) => c.name)])).toEqual([
       ["t", false, ["b"]],
