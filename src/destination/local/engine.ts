@@ -28,6 +28,7 @@ import {
   registryTable,
 } from "./hive.js";
 import { informationSchemaViews, rewriteInformationSchema } from "./information-schema.js";
+import { trinoFunctionMacros } from "./trino-functions.js";
 import { athenaTypeOf } from "./types.js";
 import { convertDuckDBValue } from "./values.js";
 
@@ -98,7 +99,7 @@ export class LocalEngine implements SqlClient {
       await connection.run("SET autoinstall_known_extensions = false");
       await connection.run(`ATTACH ${qs(path)} AS ${qi(catalog)}`);
       await connection.run(`USE ${qi(catalog)}`);
-      for (const statement of [...registryDdl(catalog), ...informationSchemaViews(catalog)]) {
+      for (const statement of [...registryDdl(catalog), ...informationSchemaViews(catalog), ...trinoFunctionMacros()]) {
         await connection.run(statement);
       }
     } catch (error) {
