@@ -28,7 +28,9 @@ import {
   registryTable,
 } from "./hive.js";
 import { informationSchemaViews, rewriteInformationSchema } from "./information-schema.js";
+import { QUERY_START, trinoColumnNames } from "./trino-columns.js";
 import { trinoFunctionMacros } from "./trino-functions.js";
+import { answerMetadataStatement, parseMetadataStatement } from "./trino-statements.js";
 import { athenaTypeOf } from "./types.js";
 import { convertDuckDBValue } from "./values.js";
 
@@ -126,13 +128,21 @@ export class LocalEngine implements SqlClient {
       try {
         await this.#use(options.database);
         await this.#refreshHiveViews();
+        // SHOW and DESCRIBE answer as Athena does (`trino-statements.ts`).
+        const metadata = parseMetadataStatement(sql);
+        if (metadata !== undefined) {
+          const context = { catalog: this.catalog, database: options.database, sql };
+          const answer = await answerMetadataStatement(this.#connection, metadata, context);
+          return { ...answer, statistics: { seconds: (performance.now() - started) / 1000 } };
+        }
         const reader = await this.#run(text);
         // The registry changed (Hive DDL) or a relation went away: bring the views in line now,
         // so a compiled step is complete when it returns.
         const isDrop = /^\s*DROP\b/i.test(text);
         if (isDrop || text.includes(ENGINE_SCHEMA)) await this.#refreshHiveViews(isDrop);
+        const names = await this.#resultNames(text, reader.columnNames());
         return {
-          columns: reader.columnNames().map((name, i) => ({ name, type: athenaTypeOf(reader.columnTypes()[i]!) })),
+          columns: names.map((name, i) => ({ name, type: athenaTypeOf(reader.columnTypes()[i]!) })),
           rows: reader.getRows().map((row) => row.map(convertDuckDBValue)),
           statistics: { seconds: (performance.now() - started) / 1000 },
         };
@@ -157,6 +167,14 @@ export class LocalEngine implements SqlClient {
         this.#instance.closeSync();
       }
     });
+  }
+
+  /** Athena's names for a query's result columns: unnamed expressions are `_col<i>` (`trino-columns.ts`). */
+  async #resultNames(text: string, names: readonly string[]): Promise<readonly string[]> {
+    if (!QUERY_START.test(text)) return names;
+    const reader = await this.#connection.runAndReadAll("SELECT json_serialize_sql(CAST($1 AS VARCHAR))", [text]);
+    const serialized = reader.getRowsJson()[0]?.[0];
+    return typeof serialized === "string" ? trinoColumnNames(JSON.parse(serialized), names) : names;
   }
 
   /** Queues `action` after every earlier call. */
