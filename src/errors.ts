@@ -3,7 +3,7 @@
  * how to fix it, JSON-safe `meta`, an optional `cause`, and whether a retry can help.
  * Library code throws these; only `cli/` turns them into output and exit codes.
  */
-export type ErrorKind = "usage" | "config" | "load" | "internal";
+export type ErrorKind = "usage" | "config" | "load" | "interrupted" | "internal";
 
 export interface DltAthenaErrorOptions {
   readonly meta?: Record<string, unknown>;
@@ -60,10 +60,31 @@ export class LoadError extends DltAthenaError {
   }
 }
 
-/** Exit codes of the CLI contract: 0 ok, 1 a load failed, 2 bad usage or config. */
-export function exitCodeOf(error: unknown): 1 | 2 {
+/**
+ * The run stopped at a safe point because of SIGINT or SIGTERM; what it left is resumable by the
+ * next run. Exit code 130 (SIGINT) or 143 (SIGTERM), as a shell reports a process killed by them.
+ */
+export class InterruptedError extends DltAthenaError {
+  readonly signal: "SIGINT" | "SIGTERM";
+
+  constructor(signal: "SIGINT" | "SIGTERM", where: string) {
+    super(
+      "interrupted",
+      "interrupted",
+      `Stopped by ${signal} ${where}. Everything finished so far is kept; run the same command again to continue.`,
+      { meta: { signal } },
+    );
+    this.signal = signal;
+  }
+}
+
+/** Exit codes of the CLI contract: 0 ok, 1 a load failed, 2 bad usage or config, 130/143 interrupted. */
+export function exitCodeOf(error: unknown): 1 | 2 | 130 | 143 {
   if (error instanceof DltAthenaError && (error.kind === "usage" || error.kind === "config")) {
     return 2;
+  }
+  if (error instanceof DltAthenaError && error.kind === "interrupted") {
+    return error.meta.signal === "SIGTERM" ? 143 : 130;
   }
   return 1;
 }

@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runDbtProfile } from "./commands/dbt-profile.js";
 import type { DbtProfileCommandOptions } from "./commands/dbt-profile.js";
 import { runInit } from "./commands/init.js";
@@ -10,7 +10,7 @@ import { runScript } from "./commands/run.js";
 import type { RunCommandOptions } from "./commands/run.js";
 import type { CliIo } from "./io.js";
 
-export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync"] as const;
+export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync", "failed-jobs", "drop-pending-packages"] as const;
 
 /** The global `--project-dir`, as an option object to spread. */
 function projectDirOf(program: Command): { projectDir?: string } {
@@ -53,6 +53,7 @@ export function createProgram(io: CliIo, version: string): Command {
     .option("--json", "print the load info as one JSON document")
     .option("--pipeline-name <name>", "override the pipeline name")
     .option("--dataset <name>", "override the dataset name")
+    .option("--wait <seconds>", "wait up to this long for another run of the same pipeline to finish (default: fail at once)", parseSeconds)
     .action((script: string, options: RunCommandOptions) => runScript(io, script, { ...options, ...projectDirOf(program) }));
 
   program
@@ -68,7 +69,7 @@ export function createProgram(io: CliIo, version: string): Command {
 
   program
     .command("pipeline")
-    .description("inspect or manage a pipeline: info | trace | schema | drop | sync")
+    .description("inspect or manage a pipeline: info | trace | schema | drop | sync | failed-jobs | drop-pending-packages")
     .argument("<name>", "the pipeline name")
     .addArgument(new Argument("<operation>", PIPELINE_OPERATIONS.join(" | ")).choices(PIPELINE_OPERATIONS))
     .option("--local", "use the embedded local engine")
@@ -86,6 +87,12 @@ export function createProgram(io: CliIo, version: string): Command {
     .action((options: DbtProfileCommandOptions) => runDbtProfile(io, { ...options, ...projectDirOf(program) }));
 
   return program;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError(`"${value}" is not a number of seconds (e.g. --wait 60).`);
+  return seconds;
 }
 
 /** Exit code for a commander error: help and version are successes, anything else is bad usage. */

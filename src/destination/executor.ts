@@ -10,7 +10,9 @@
  * Iceberg insert, deleting the rows of this load id), so a crash between statements, or between
  * a committed INSERT and its journal line, never duplicates rows.
  */
-import { LoadError, DltAthenaError } from "../errors.js";
+import { LoadError, DltAthenaError, InterruptedError } from "../errors.js";
+import { throwIfInterrupted } from "../util/interrupt.js";
+import { killPoint } from "../util/kill-point.js";
 import { datasetKeyPrefix } from "../staging/bucket-url.js";
 import { DEFAULT_UPLOAD_CONCURRENCY, uploadAll, type ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
@@ -38,7 +40,7 @@ export interface ExecutePlanOptions {
   readonly maxConcurrency?: number;
   /** Uploads in flight per `uploadFiles` step (default 8). */
   readonly uploadConcurrency?: number;
-  /** Statements that reverse a partly run step (Athena: `compileUndo`); `[]` when nothing needs undoing. */
+  /** Statements that reverse a partly run step (Athena: `undoStatements`); `[]` when nothing needs undoing. */
   readonly undo?: (step: LoadStep) => readonly string[];
   /**
    * For a partly run step that cannot be undone, what is left of it (e.g. the columns an
@@ -116,7 +118,7 @@ interface Entry {
  * @example
  * const result = await executePlan(plan, {
  *   dialect: athenaDialect, client: athena, store, layout, journal: pkg.journal,
- *   undo: (step) => (step.kind === "insertFromStaging" ? compileUndo(step) : []),
+ *   undo: undoStatements,
  * });
  * console.log(result.queries.count, result.queries.longestChain);
  */
@@ -192,8 +194,11 @@ async function runStep(entry: Entry, options: ExecutePlanOptions): Promise<StepR
   const undo = wasInterrupted && options.undo ? options.undo(entry.step) : [];
   const stats = { statements: 0, bytesScanned: undefined as number | undefined, seconds: 0, queryIds: [] as string[] };
   let files: { uploaded: number; deleted: number } | undefined;
+  // A safe point: after SIGINT/SIGTERM no new step starts; running ones finish and are journaled.
+  throwIfInterrupted(`before load step ${entry.id}`);
   try {
     if (!wasInterrupted) await journal.record(startedMarker(entry.id));
+    killPoint(`started:${entry.step.kind}`);
     for (const sql of undo) await runStatement(sql, options.client, stats);
     const compiled = wasInterrupted && options.reconcile ? await reconciled(entry, options) : entry.compiled;
     if (compiled.kind === "sql") {
@@ -201,7 +206,9 @@ async function runStep(entry: Entry, options: ExecutePlanOptions): Promise<StepR
     } else {
       files = await runFileStep(compiled.step, options);
     }
+    killPoint(`step:${entry.step.kind}`);
     await journal.record(entry.id);
+    killPoint(`journal:${entry.step.kind}`);
   } catch (error) {
     throw stepFailedError(entry, error);
   }
@@ -287,7 +294,8 @@ async function runBounded(entries: readonly Entry[], limit: number, run: (entry:
   if (failure !== undefined) throw failure.error;
 }
 
-function stepFailedError(entry: Entry, error: unknown): LoadError {
+function stepFailedError(entry: Entry, error: unknown): Error {
+  if (error instanceof InterruptedError) return error;
   const tables = tablesOf(entry.step);
   const where = tables.length > 0 ? ` (${tables.join(", ")})` : "";
   const cause = error instanceof Error ? error.message : String(error);

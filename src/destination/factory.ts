@@ -39,7 +39,7 @@ export type EngineTarget = Pick<WarehouseSettings, "catalog" | "datasetName">;
 async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
   const bucket = parseBucketUrl(config.requireString("destination.filesystem.bucket_url"), { projectDir: config.projectDir });
   const { createAthenaSqlClient } = await import("./athena/client.js");
-  const { athenaDialect, compileUndo } = await import("./athena/dialect.js");
+  const { athenaDialect, undoStatements } = await import("./athena/dialect.js");
   let store;
   if (bucket.kind === "s3") {
     const { createS3Store } = await import("../staging/s3-store.js");
@@ -65,17 +65,13 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
     client: createAthenaSqlClient(config, { database: settings.datasetName }),
     store,
     bucketUrl: bucket.url,
-    undo: (step) => (step.kind === "insertFromStaging" ? statementsOf(compileUndo(step)) : []),
+    undo: undoStatements,
   };
-}
-
-function statementsOf(compiled: { kind: string; statements?: readonly string[] }): readonly string[] {
-  return compiled.kind === "sql" ? (compiled.statements ?? []) : [];
 }
 
 async function localEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
   const { LocalEngine, localModePaths } = await import("./local/engine.js");
-  const { duckdbDialect } = await import("./local/dialect.js");
+  const { duckdbDialect, duckdbUndoStatements } = await import("./local/dialect.js");
   const paths = localModePaths(config.projectDir);
   const bucketUrl = `file://${paths.bucketRoot}`;
   return {
@@ -85,6 +81,7 @@ async function localEngine(config: ResolvedConfig, settings: EngineTarget): Prom
     client: await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog }),
     store: createFileStore(paths.bucketRoot),
     bucketUrl,
+    undo: duckdbUndoStatements,
   };
 }
 

@@ -10,6 +10,7 @@
  *   schema.json               the schema this package was normalized with
  *   state.json                the pipeline state update to commit with the load (optional)
  *   journal.jsonl             completed step ids (see step-journal.ts)
+ *   failure.json              why the package failed for good (state `failed`)
  *   new_jobs/ started_jobs/ completed_jobs/ failed_jobs/   (failed: <file>.exception = reason)
  * ```
  */
@@ -32,7 +33,12 @@ import type { JobFileName } from "./job-file-name.js";
 import { compareLoadIds, isLoadId } from "./load-id.js";
 import { JOURNAL_FILE, StepJournal } from "./step-journal.js";
 
-export type PackageState = "extracted" | "normalized" | "loaded" | "aborted";
+/**
+ * `extracted` while files are written; `normalized` when complete and waiting to load; `loaded`;
+ * `aborted` when its extract failed; `failed` when loading failed for a reason no rerun can fix
+ * (the reason is in `failure.json` and each job's `.exception`); later runs pass it by.
+ */
+export type PackageState = "extracted" | "normalized" | "loaded" | "aborted" | "failed";
 export type JobState = "new" | "started" | "completed" | "failed";
 
 export const JOB_STATE_FOLDERS: Readonly<Record<JobState, string>> = {
@@ -46,6 +52,8 @@ const JOB_STATES = Object.keys(JOB_STATE_FOLDERS) as JobState[];
 export const MANIFEST_FILE = "load_package_state.json";
 export const SCHEMA_FILE = "schema.json";
 export const STATE_FILE = "state.json";
+/** Why a package failed for good: `{ reason, code, failed_at }`. */
+export const PACKAGE_FAILURE_FILE = "failure.json";
 /** Sibling of a failed job file holding the failure reason as text. */
 export const EXCEPTION_SUFFIX = ".exception";
 

@@ -21,8 +21,17 @@ import { lineProgress, runContext } from "./run-context.js";
 import { sourceOf } from "./run-data.js";
 import type { PipelineData, RunOptions } from "./run-data.js";
 import { writerSettingsOf } from "./writer-settings.js";
+import { validateResourceOptions } from "../extract/hints.js";
+import { throwIfInterrupted } from "../util/interrupt.js";
+import { killPoint } from "../util/kill-point.js";
+import { acquirePipelineLock } from "./lock.js";
+import type { PipelineLock } from "./lock.js";
+import { validateDatasetName, validatePipelineName } from "./names.js";
+import { SCHEMA_BEFORE_FILE, STATE_BEFORE_FILE, adoptPackageState, removeLeftovers, revertPackageState } from "./recovery.js";
+import { isTerminalLoadFailure } from "./terminal.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
+import { PACKAGE_FAILURE_FILE } from "../packages/load-package.js";
 import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
 import type { PipelineState } from "./state.js";
 import { WorkingFolder, pipelinesDirOf } from "./working-folder.js";
@@ -45,6 +54,11 @@ export interface PipelineOptions {
   readonly progress?: boolean;
   /** The folder holding `.dlt/`. Default the current directory (or the CLI's `--project-dir`). */
   readonly projectDir?: string;
+  /**
+   * Seconds to wait for another run of this pipeline to release its lock (the CLI's `--wait`);
+   * default 0: fail at once, naming the holder.
+   */
+  readonly lockWaitSeconds?: number;
 }
 
 // Kept on globalThis so a script that loads its own copy of the package still sees destinations
@@ -84,12 +98,19 @@ export class Pipeline {
   private schemas = new Map<string, Schema>();
   private readonly nextLoadId = createLoadIdGenerator();
   private trace: StepTrace[] = [];
+  private lock: PipelineLock | undefined;
+  /** Errors of packages this run marked failed, oldest first. */
+  private terminalErrors: DltAthenaError[] = [];
+  private readonly lockWaitSeconds: number | undefined;
   lastTrace: { readonly steps: readonly StepTrace[]; readonly loadInfo?: unknown } | undefined;
 
   constructor(options: PipelineOptions = {}) {
     const overrides = runContext().overrides;
-    this.pipelineName = overrides.pipelineName ?? options.pipelineName ?? "dlt_athena_pipeline";
-    this.datasetName = normalizeTableIdentifier(overrides.datasetName ?? options.datasetName ?? `${this.pipelineName}_dataset`);
+    this.pipelineName = validatePipelineName(overrides.pipelineName ?? options.pipelineName ?? "dlt_athena_pipeline");
+    const dataset = overrides.datasetName ?? options.datasetName;
+    if (dataset !== undefined) validateDatasetName(dataset);
+    this.datasetName = normalizeTableIdentifier(dataset ?? `${this.pipelineName}_dataset`);
+    this.lockWaitSeconds = overrides.lockWaitSeconds ?? options.lockWaitSeconds;
     const projectDir = overrides.projectDir ?? options.projectDir ?? process.cwd();
     this.config = resolveConfig({
       projectDir,
@@ -121,6 +142,10 @@ export class Pipeline {
     const startedAt = new Date();
     this.trace = [];
     if (runContext().overrides.isDryRun) return this.dryRun(startedAt, data, options);
+    return this.locked(() => this.runLocked(startedAt, data, options));
+  }
+
+  private async runLocked(startedAt: Date, data: PipelineData | undefined, options: RunOptions): Promise<LoadInfo> {
     await this.open();
     // Configuration problems (a missing bucket, an invalid layout) surface before anything is extracted.
     await this.destination();
@@ -128,14 +153,27 @@ export class Pipeline {
     packages.push(...(await this.step("load", () => this.loadPending())));
     if (data !== undefined) {
       const loadId = await this.step("extract", () => this.extractPackage(data, options));
+      throwIfInterrupted("after extracting load package " + loadId + " (it loads on the next run)");
       packages.push(...(await this.step("load", () => this.loadPending([loadId]))));
     }
     const info = await this.finish(startedAt, packages);
     const failed = packages.flatMap((p) => p.jobs).filter((j) => j.state === "failed");
+    const terminal = this.terminalErrors.splice(0);
+    if (failed.length > 0 && terminal[0] !== undefined) {
+      // Keep the cause's code (table_format_change, statement_too_long, …): scripts branch on it.
+      const first = terminal[0];
+      throw new LoadError(
+        first.code,
+        `${first.message}\nThe load package is marked failed and is not loaded again (see dlt-athena pipeline ${this.pipelineName} failed-jobs); ` +
+          `the working folder went back to the state before it, so fix the cause and run the pipeline again.`,
+        { cause: first, meta: { ...first.meta, loadInfo: info.toJSON() } },
+      );
+    }
     if (failed.length > 0) {
       throw new LoadError(
         "load_failed",
-        `${failed.length} job(s) failed: ${failed.map((j) => `${j.job}: ${j.failure ?? "unknown"}`).join("; ")}. The package stays in ${this.folder.packagesRoot}; fix the cause and run again to complete it.`,
+        `${failed.length} job(s) failed for good: ${failed.map((j) => `${j.job}: ${j.failure ?? "unknown"}`).join("; ")}. ` +
+          `Their package is marked failed and is not loaded again (see dlt-athena pipeline ${this.pipelineName} failed-jobs); fix the cause and run the pipeline again.`,
         { meta: { loadInfo: info.toJSON() } },
       );
     }
@@ -169,8 +207,10 @@ export class Pipeline {
 
   /** Extracts and normalizes `data` into a new load package; returns its load id. */
   async extract(data: PipelineData, options: RunOptions = {}): Promise<string> {
-    await this.open();
-    return this.extractPackage(data, options);
+    return this.locked(async () => {
+      await this.open();
+      return this.extractPackage(data, options);
+    });
   }
 
   /** Packages are normalized while they are extracted; this returns the load ids waiting to load. */
@@ -182,8 +222,28 @@ export class Pipeline {
   /** Loads every package that is not loaded yet, oldest first. */
   async load(): Promise<LoadInfo> {
     const startedAt = new Date();
-    await this.open();
-    return this.finish(startedAt, await this.loadPending());
+    return this.locked(async () => {
+      await this.open();
+      return this.finish(startedAt, await this.loadPending());
+    });
+  }
+
+  /**
+   * Runs `fn` holding the pipeline's lock (reentrant within this object). Under the lock, the
+   * leftovers of dead runs are removed first: nothing else can be writing in the working folder.
+   */
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.lock) return fn();
+    await this.folder.ensure();
+    this.lock = await acquirePipelineLock(this.folder.path, { waitSeconds: this.lockWaitSeconds ?? 0 });
+    try {
+      await removeLeftovers(this.folder);
+      return await fn();
+    } finally {
+      const lock = this.lock;
+      this.lock = undefined;
+      await lock.release();
+    }
   }
 
   private async step<T>(step: StepTrace["step"], fn: () => Promise<T>): Promise<T> {
@@ -230,7 +290,9 @@ export class Pipeline {
   private async open(restore = true): Promise<void> {
     if (this.stateValue) return;
     await this.folder.ensure();
-    let state = await this.folder.readState();
+    // A package that finished extracting carries its state: a crash before the working folder
+    // was updated must not make the next extract start from the older state.
+    let state = await adoptPackageState(this.folder, await this.folder.readState());
     if (!state && !restore) state = newPipelineState(this.pipelineName, this.datasetName);
     if (!state) {
       state = newPipelineState(this.pipelineName, this.datasetName);
@@ -256,6 +318,10 @@ export class Pipeline {
 
   /** Restores state and schemas from the destination, replacing the local ones (`pipeline sync`). */
   async sync(): Promise<boolean> {
+    return this.locked(() => this.syncLocked());
+  }
+
+  private async syncLocked(): Promise<boolean> {
     await this.folder.ensure();
     const restored = await (await this.destination()).restoreState(this.pipelineName).finally(() => this.closeDestination());
     if (!restored) return false;
@@ -284,8 +350,11 @@ export class Pipeline {
   private async extractPackage(data: PipelineData, options: RunOptions, persist = true): Promise<string> {
     const writer = writerSettingsOf(this.config);
     const { name, resources } = sourceOf(data, options, this.pipelineName);
+    // Bad hints are usage errors (exit 2) found before anything is written.
+    for (const r of resources) validateResourceOptions(r);
     const state = this.state;
     const before = JSON.stringify(state);
+    const schemaBefore = this.schemas.get(name)?.toJSON() ?? null;
     const schema = this.schemas.get(name) ?? new Schema(name);
     schema.addStateTable();
     const loadId = this.nextLoadId();
@@ -295,7 +364,12 @@ export class Pipeline {
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const instance = await DuckDBInstance.create(":memory:");
     try {
-      const onProgress = (resourceName: string, items: number) => runContext().progress?.({ kind: "extract", resource: resourceName, items });
+      const onProgress = (resourceName: string, items: number) => {
+        // A safe point: the package is not normalized yet, so stopping here leaves nothing behind.
+        throwIfInterrupted(`while extracting ${resourceName}`);
+        killPoint("extract:batch");
+        runContext().progress?.({ kind: "extract", resource: resourceName, items });
+      };
       const extractor = () => new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, onProgress, ...writer });
       const result = await extractor().extract(resources);
       state.default_schema_name = name;
@@ -307,7 +381,9 @@ export class Pipeline {
       if (bumpStateVersion(state)) {
         // The state travels as a row of `_dlt_pipeline_state` in the same package, so it becomes
         // visible in the destination together with the data it describes.
+        await pkg.writeJSON(STATE_BEFORE_FILE, sharedState(JSON.parse(before) as PipelineState));
         await pkg.writeStateUpdate(sharedState(state));
+        killPoint("extract:state");
         const row = resource([stateRow(state, new Date())], { name: DLT_STATE_TABLE, writeDisposition: "append" });
         files.push(...(await extractor().extract([row])).files);
       }
@@ -317,12 +393,16 @@ export class Pipeline {
         manifest.push({ job: job.name, table: file.table, rows: file.rows, bytes: file.bytes });
       }
       await pkg.writeJSON(JOB_MANIFEST, manifest);
+      killPoint("extract:jobs");
       schema.bumpVersion();
+      await pkg.writeJSON(SCHEMA_BEFORE_FILE, schemaBefore);
       await pkg.writeSchema(schema.toJSON());
       await pkg.setState("normalized");
+      killPoint("extract:normalized");
       this.schemas.set(name, schema);
       if (persist) {
         await this.folder.writeSchema(schema.toJSON());
+        killPoint("extract:folder-schema");
         state._local = { ...state._local, first_run: false, last_run_at: new Date().toISOString() };
         await this.folder.writeState(state);
       }
@@ -350,9 +430,10 @@ export class Pipeline {
     const destination = await this.destination();
     const infos: PackageInfo[] = [];
     for (const summary of pending) {
+      throwIfInterrupted(`before loading package ${summary.loadId}`);
       const pkg = await openLoadPackage(this.folder.packagesRoot, summary.loadId);
+      // A package that failed for good is marked failed and does not hold up the ones after it.
       infos.push(await this.loadOne(destination, pkg));
-      if (infos.at(-1)?.state === "failed") break;
     }
     return infos;
   }
@@ -373,6 +454,7 @@ export class Pipeline {
     try {
       result = await destination.loadPackage(pkg, { pipelineName: this.pipelineName, datasetName: this.datasetName, schema, state });
     } catch (error) {
+      if (isTerminalLoadFailure(error)) return this.failPackage(pkg, error as DltAthenaError);
       throw wrapStepError("load", error, pkg.loadId);
     }
     const failed = result.jobs.some((j) => j.state === "failed");
@@ -381,12 +463,44 @@ export class Pipeline {
       await this.folder.writeSchema(result.schema);
       this.schemas.set(result.schema.name, Schema.fromJSON(result.schema));
     }
+    killPoint("load:executed");
     if (!failed) {
       await this.recordDeployed(pkg, result.schema ?? schema);
       await pkg.setState("loaded");
+      killPoint("load:loaded");
     }
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
   }
+
+  /**
+   * A load that no rerun can complete (a table format switch, SQL the engine refuses): every job
+   * still pending is moved to `failed_jobs/` with the reason, the package is marked failed so
+   * later runs pass it by, and the working folder goes back to the state and schema it had before
+   * this package was extracted, so the fixed script extracts its data again.
+   */
+  private async failPackage(pkg: LoadPackage, error: DltAthenaError): Promise<PackageInfo> {
+    this.terminalErrors.push(error);
+    const reason = reasonOf(error);
+    for (const job of [...(await pkg.listJobs("new")), ...(await pkg.listJobs("started"))]) await pkg.failJob(job.name, reason);
+    await pkg.writeJSON(PACKAGE_FAILURE_FILE, { reason, code: error.code, failed_at: new Date().toISOString() });
+    await pkg.setState("failed");
+    // Once rows of the package were committed, extracting them again would load them twice.
+    const wroteData = pkg.journal.completed.some((id) => /\.(insertFromStaging|mergeDeleteInsert|mergeUpsert|deleteAll|uploadFiles|recordLoad)$/.test(id));
+    const reverted = wroteData ? undefined : await revertPackageState(this.folder, pkg);
+    if (reverted) this.stateValue = reverted;
+    this.schemas.clear();
+    for (const stored of await this.folder.listSchemas()) this.schemas.set(stored.name, Schema.fromJSON(stored));
+    const manifest = (await pkg.readJSON<JobManifestEntry[]>(JOB_MANIFEST)) ?? [];
+    const jobs = manifest.map((entry) => ({ job: entry.job, table: entry.table, state: "failed" as const, rows: entry.rows, bytes: entry.bytes, failure: reason }));
+    if (jobs.length === 0) jobs.push({ job: pkg.loadId, table: "", state: "failed", rows: 0, bytes: 0, failure: reason });
+    return { loadId: pkg.loadId, state: "failed", jobs, queries: { count: 0, longestChain: 0, seconds: 0 }, warnings: [] };
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof DltAthenaError ? ` [${error.code}]` : "";
+  return `${message}${code}`;
 }
 
 function wrapStepError(step: "extract" | "load", error: unknown, loadId?: string): Error {

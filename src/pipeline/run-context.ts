@@ -13,6 +13,8 @@ export interface RunOverrides {
   readonly isDryRun?: boolean;
   readonly projectDir?: string;
   readonly progress?: boolean;
+  /** `run --wait <seconds>`: how long to wait for another run of the pipeline to finish. */
+  readonly lockWaitSeconds?: number;
 }
 
 /** Progress events for the CLI's spinner; library users get none unless they set a listener. */

@@ -45,7 +45,8 @@ export type LayoutRule =
   | "file_id_before_table_name"
   | "placeholder_before_table_name"
   | "separator_after_table_name"
-  | "table_needs_own_folder";
+  | "table_needs_own_folder"
+  | "unsafe_path";
 
 const PLACEHOLDER = /\{(.*?)\}/g;
 
@@ -75,7 +76,29 @@ export function renderLayout(layout: string, params: LayoutParams): string {
   const unknown = parsePlaceholders(layout).filter((p) => !Object.hasOwn(values, p));
   if (unknown.length > 0) throw unknownPlaceholderError(layout, unknown, Object.keys(params.extraPlaceholders ?? {}));
   const path = layout.replace(PLACEHOLDER, (_, name: string) => values[name] ?? "");
-  return parsePlaceholders(layout).includes("ext") ? path : `${path}.${params.ext}`;
+  const rendered = parsePlaceholders(layout).includes("ext") ? path : `${path}.${params.ext}`;
+  // A placeholder value (extra_placeholders, a table name) must not make the key leave its folder.
+  const problem = unsafePathProblem(rendered);
+  if (problem !== undefined) throw layoutError(layout, "unsafe_path", `It renders to \`${rendered}\`, which ${problem}.`, { rendered });
+  return rendered;
+}
+
+/**
+ * Why a layout (or a key rendered from it) would not stay inside the dataset folder, or
+ * `undefined` when it does: it must be a relative path with `/` between non-empty segments,
+ * none of them `.` or `..`, and no backslash (S3 keeps it, a file store would treat it as a folder).
+ *
+ * @example unsafePathProblem("../{table_name}/{file_id}.{ext}"); // "has a `..` segment"
+ */
+export function unsafePathProblem(path: string): string | undefined {
+  if (path.startsWith("/")) return "starts with `/`";
+  if (path.includes("\\")) return "contains a backslash";
+  const segments = path.split("/");
+  if (segments.some((segment) => segment === "..")) return "has a `..` segment";
+  if (segments.some((segment) => segment === ".")) return "has a `.` segment";
+  if (segments.some((segment) => segment === "")) return "has an empty segment (`//` or a trailing `/`)";
+  if (/[\u0000-\u001f\u007f]/.test(path)) return "contains a control character";
+  return undefined;
 }
 
 function renderParams(params: LayoutParams): Record<string, string> {
@@ -161,6 +184,10 @@ export function validateLayoutForAthena(
   const extraNames = Array.isArray(extraPlaceholders)
     ? (extraPlaceholders as readonly string[])
     : Object.keys(extraPlaceholders);
+  const problem = unsafePathProblem(layout);
+  if (problem !== undefined) {
+    throw layoutError(layout, "unsafe_path", `The layout ${problem}; every staged file must stay inside <bucket_url>/<dataset>/.`);
+  }
   const placeholders = parsePlaceholders(layout);
   const allowed = new Set([...STANDARD_PLACEHOLDERS, ...extraNames]);
   const unknown = placeholders.filter((p) => !allowed.has(p));

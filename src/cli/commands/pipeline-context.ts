@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from "node:path";
 import { resolveConfig } from "../../config/resolve.js";
 import type { ResolvedConfig } from "../../config/resolve.js";
 import { UsageError } from "../../errors.js";
+import { validateDatasetName, validatePipelineName as validateName } from "../../pipeline/names.js";
 import type { PipelineState } from "../../pipeline/state.js";
 import { WorkingFolder, pipelinesDirOf } from "../../pipeline/working-folder.js";
 import type { CliIo } from "../io.js";
@@ -42,6 +43,7 @@ export interface PipelineContext {
  */
 export function pipelineContext(io: CliIo, name: string, options: PipelineCommandOptions): PipelineContext {
   validatePipelineName(name);
+  if (options.dataset !== undefined) validateDatasetName(options.dataset, "--dataset");
   const projectDir = resolve(io.cwd, options.projectDir ?? ".");
   const config = resolveConfig({ projectDir, env: io.env, flags: options.local ? { "destination.athena.local": true } : {} });
   const pipelinesDir = pipelinesDirOf(config, io.cwd);
@@ -60,10 +62,15 @@ export function pipelineContext(io: CliIo, name: string, options: PipelineComman
  * @example validatePipelineName("shop"); // ok
  */
 export function validatePipelineName(name: string): void {
-  if (name === "" || name === "." || name === ".." || /[/\\\u0000-\u001f]/.test(name)) throw invalidName(name);
+  validateName(name);
 }
 
 function invalidName(name: string): UsageError {
+  try {
+    validateName(name);
+  } catch (error) {
+    return error as UsageError;
+  }
   return new UsageError("invalid_pipeline_name", `${JSON.stringify(name)} is not a pipeline name: use the name given to pipeline({ pipelineName }), e.g. chess_pipeline.`, {
     meta: { pipeline: name },
   });

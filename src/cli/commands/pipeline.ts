@@ -1,9 +1,10 @@
 /**
- * `dlt-athena pipeline <name> info | trace | schema | drop | sync` (dlt's `_pipeline_command.py`):
+ * `dlt-athena pipeline <name> info | trace | schema | drop | sync | failed-jobs | drop-pending-packages`
+ * (dlt's `_pipeline_command.py`):
  * inspect a pipeline's working folder, restore it from the destination, or drop its data.
  */
 import { UsageError } from "../../errors.js";
-import { listLoadPackages, openLoadPackage } from "../../packages/load-package.js";
+import { PACKAGE_FAILURE_FILE, listLoadPackages, openLoadPackage } from "../../packages/load-package.js";
 import type { CliIo } from "../io.js";
 import { printJson } from "../output/render.js";
 import { formatPipelineInfo, formatSchema, formatTrace, packageStatus, summarizeSchema, traceFromFile } from "../output/pipeline-text.js";
@@ -14,7 +15,7 @@ import type { PipelineCommandOptions, PipelineContext } from "./pipeline-context
 export type { PipelineCommandOptions } from "./pipeline-context.js";
 
 /** The operations of `dlt-athena pipeline` (program.ts declares them as the argument's choices). */
-export type PipelineOperation = "info" | "trace" | "schema" | "drop" | "sync";
+export type PipelineOperation = "info" | "trace" | "schema" | "drop" | "sync" | "failed-jobs" | "drop-pending-packages";
 
 /**
  * Runs one `pipeline` operation and prints its result (one JSON document with `--json`).
@@ -42,10 +43,18 @@ export async function runPipelineCommand(io: CliIo, name: string, operation: str
       const { dropPipeline } = await import("./pipeline-drop.js");
       return dropPipeline(ctx);
     }
+    case "failed-jobs": {
+      const { showFailedJobs } = await import("./pipeline-packages.js");
+      return showFailedJobs(ctx);
+    }
+    case "drop-pending-packages": {
+      const { dropPendingPackages } = await import("./pipeline-packages.js");
+      return dropPendingPackages(ctx);
+    }
     default: {
       // commander checks the choices; this guards callers of the function itself.
       const unknown: never = op;
-      throw new UsageError("unknown_operation", `Unknown pipeline operation "${String(unknown)}": use one of info, trace, schema, drop, sync.`);
+      throw new UsageError("unknown_operation", `Unknown pipeline operation "${String(unknown)}": use one of info, trace, schema, drop, sync, failed-jobs, drop-pending-packages.`);
     }
   }
 }
@@ -106,12 +115,13 @@ async function collectPackages(root: string): Promise<PackageSummary[]> {
       continue;
     }
     const opened = await openLoadPackage(root, pkg.loadId);
+    const failure = status === "failed" ? (await opened.readJSON<{ reason?: string }>(PACKAGE_FAILURE_FILE))?.reason : undefined;
     const jobs: JobSummary[] = [];
     for (const job of await opened.listJobs()) {
       const failure = job.state === "failed" ? await opened.failureReason(job.name) : undefined;
       jobs.push({ job: job.name, table: job.table, state: job.state, ...(failure !== undefined ? { failure } : {}) });
     }
-    summaries.push({ ...base, jobs });
+    summaries.push({ ...base, ...(failure !== undefined ? { failure } : {}), jobs });
   }
   return summaries;
 }

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { UsageError } from "../../errors.js";
+import { InterruptedError, UsageError } from "../../errors.js";
+import { validateDatasetName, validatePipelineName } from "../../pipeline/names.js";
+import { clearInterrupt, interruptSignal, requestInterrupt } from "../../util/interrupt.js";
 import { runContext, setRunOverrides } from "../../pipeline/run-context.js";
 import type { CliIo } from "../io.js";
 import { createProgress } from "../output/progress.js";
@@ -14,6 +16,8 @@ export interface RunCommandOptions {
   readonly pipelineName?: string;
   readonly dataset?: string;
   readonly projectDir?: string;
+  /** `--wait <seconds>` for another run of the pipeline to release its lock. */
+  readonly wait?: number;
 }
 
 /**
@@ -26,6 +30,8 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   if (!existsSync(path)) {
     throw new UsageError("script_not_found", `Pipeline script ${path} does not exist. Pass the path of a .ts or .js file, e.g. dlt-athena run chess_pipeline.ts.`, { meta: { script: path } });
   }
+  if (options.pipelineName !== undefined) validatePipelineName(options.pipelineName, "--pipeline-name");
+  if (options.dataset !== undefined) validateDatasetName(options.dataset, "--dataset");
   setRunOverrides({
     ...(options.pipelineName ? { pipelineName: options.pipelineName } : {}),
     ...(options.dataset ? { datasetName: options.dataset } : {}),
@@ -33,18 +39,24 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
     isDryRun: options.dryRun === true,
     projectDir,
     progress: io.isInteractive && !options.json,
+    ...(options.wait !== undefined ? { lockWaitSeconds: options.wait } : {}),
   });
   const restore = options.json ? redirectConsoleToStderr() : () => undefined;
   // A spinner needs a real terminal: some pseudo-terminals report 0 columns, which breaks redraws.
   const hasTerminal = io.isInteractive && (process.stderr.columns ?? 0) >= 20;
   const progress = hasTerminal && !options.json ? await createProgress() : undefined;
   runContext().progress = progress?.listener;
+  const stopSignals = handleSignals(io);
   try {
     // One module graph for the CLI and the script, so both share the run context.
     const { register } = await import("tsx/esm/api");
     register();
     await import(pathToFileURL(path).href);
+    // A script that caught the interruption still ends as interrupted.
+    const signal = interruptSignal();
+    if (signal !== undefined) throw new InterruptedError(signal, "while the script ran");
   } finally {
+    stopSignals();
     progress?.stop();
     restore();
   }
@@ -62,6 +74,27 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   }
   if (infos.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
   for (const info of infos) io.stderr(`${info.toString()}\n`);
+}
+
+/**
+ * SIGINT and SIGTERM ask the pipeline to stop at its next safe point (the run then exits 130 or
+ * 143); a second signal exits at once, which is safe too: every step is journaled.
+ */
+function handleSignals(io: CliIo): () => void {
+  clearInterrupt();
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    if (interruptSignal() !== undefined) process.exit(signal === "SIGTERM" ? 143 : 130);
+    requestInterrupt(signal);
+    io.stderr(`\n${signal} received: stopping at the next safe point (send it again to stop at once).\n`);
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  return () => {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  };
 }
 
 /** With `--json`, stdout carries one document: what the script logs goes to stderr instead. */

@@ -35,8 +35,13 @@ export interface JobSummary {
 export interface PackageSummary {
   readonly load_id: string;
   readonly state: PackageState;
-  /** `pending` = normalized and waiting for a load; `incomplete` = extract did not finish. */
-  readonly status: "pending" | "loaded" | "aborted" | "incomplete";
+  /**
+   * `pending` = normalized and waiting for a load; `incomplete` = extract did not finish;
+   * `failed` = loading failed for good (see `failure` and the jobs' reasons); it is not retried.
+   */
+  readonly status: "pending" | "loaded" | "aborted" | "incomplete" | "failed";
+  /** Why a failed package failed. */
+  readonly failure?: string;
   readonly created_at: string;
   /** Jobs of packages that are not loaded yet. */
   readonly jobs?: readonly JobSummary[];
@@ -124,6 +129,8 @@ export function packageStatus(state: PackageState): PackageSummary["status"] {
       return "aborted";
     case "extracted":
       return "incomplete";
+    case "failed":
+      return "failed";
     default: {
       const unknown: never = state;
       return unknown;
@@ -168,7 +175,8 @@ export function formatPipelineInfo(info: PipelineInfo): string {
   lines.push("", `Load packages (${info.packages.length}):`);
   if (info.packages.length === 0) lines.push("  (none)");
   for (const pkg of info.packages) {
-    lines.push(`  ${pkg.load_id}  ${pkg.status}${pkg.status === "pending" ? " (loads on the next run)" : ""}`);
+    const note = pkg.status === "pending" ? " (loads on the next run)" : pkg.failure ? `: ${oneLine(pkg.failure)}` : "";
+    lines.push(`  ${pkg.load_id}  ${pkg.status}${note}`);
     for (const job of pkg.jobs ?? []) {
       lines.push(`    ${job.job}  ${job.state}${job.failure ? `: ${oneLine(job.failure)}` : ""}`);
     }

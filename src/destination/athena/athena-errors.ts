@@ -53,6 +53,24 @@ export function classifyAthenaMessage(message: string): AthenaFailureClass {
 }
 
 /**
+ * Athena's error names for statements that fail because of what they say or the data they read:
+ * the same statement on the same package fails again, so a rerun cannot help (reference: Athena's
+ * error catalog; Trino's StandardErrorCode USER_ERROR codes).
+ */
+const USER_ERROR_NAMES = /^(SYNTAX_ERROR|TYPE_MISMATCH|COLUMN_NOT_FOUND|MISMATCHED_COLUMN_ALIASES|INVALID_CAST_ARGUMENT|INVALID_FUNCTION_ARGUMENT|INVALID_LITERAL|NOT_SUPPORTED|DIVISION_BY_ZERO|NUMERIC_VALUE_OUT_OF_RANGE|DUPLICATE_COLUMN_NAME|AMBIGUOUS_NAME|FUNCTION_NOT_FOUND|INVALID_TABLE_PROPERTY|INVALID_COLUMN_REFERENCE|HIVE_BAD_DATA|HIVE_PARTITION_SCHEMA_MISMATCH|ICEBERG_BAD_DATA)\b/;
+
+/**
+ * Whether a FAILED query's reason names an error in the statement or its data (see
+ * {@link USER_ERROR_NAMES}), as opposed to Athena's own trouble (GENERIC_INTERNAL_ERROR,
+ * HIVE_METASTORE_ERROR) that may pass.
+ *
+ * @example isUserErrorReason("TYPE_MISMATCH: line 1:8: Cannot insert varchar into bigint"); // true
+ */
+export function isUserErrorReason(reason: string): boolean {
+  return USER_ERROR_NAMES.test(reason.trim());
+}
+
+/**
  * True for API failures a retry can cure: throttling, 5xx, network resets. Also true for our
  * own transient errors (a FAILED query that lost an Iceberg commit race).
  *
@@ -98,6 +116,8 @@ export function queryFailedError(
       query_id: context.queryId ?? null,
       state: status.state,
       reason: scrubSecrets(reason, context.secrets),
+      // The statement or its data is wrong: the package fails for good (pipeline/terminal.ts).
+      ...(kind === "terminal" && isUserErrorReason(reason) ? { user_error: true } : {}),
       ...(status.errorType !== undefined ? { athena_error_type: status.errorType } : {}),
       ...(status.errorCategory !== undefined ? { athena_error_category: status.errorCategory } : {}),
       ...(context.database !== undefined ? { database: context.database } : {}),

@@ -98,6 +98,28 @@ export function compileUndo(step: StepOf<"insertFromStaging">): CompiledStep {
   return sql(statement);
 }
 
+/**
+ * The statements that undo an interrupted step which is not idempotent, run before it runs again:
+ * an Iceberg insert deletes the rows of this load's staging table, the `_dlt_loads` row is
+ * deleted by load id and the `_dlt_version` row by version hash (the step writes it again right
+ * after, so the hash is recorded exactly once). Every other step is safe to repeat: `[]`.
+ *
+ * @example
+ * undoStatements(recordLoadStep); // ['DELETE FROM "awsdatacatalog"."shop"."_dlt_loads" WHERE "load_id" = \'1714392000.5\'']
+ */
+export function undoStatements(step: LoadStep): readonly string[] {
+  switch (step.kind) {
+    case "insertFromStaging":
+      return (compileUndo(step) as { statements: readonly string[] }).statements;
+    case "recordLoad":
+      return [`DELETE FROM ${qualifyDml(step.table)} WHERE ${q("load_id")} = ${quoteLiteral(step.row.loadId)}`];
+    case "recordSchema":
+      return [`DELETE FROM ${qualifyDml(step.table)} WHERE ${q("version_hash")} = ${quoteLiteral(step.row.versionHash)}`];
+    default:
+      return [];
+  }
+}
+
 const VERSION_COLUMNS = ["version", "engine_version", "inserted_at", "schema_name", "version_hash", "schema"];
 
 /** The `_dlt_version` row; the schema text is compressed when the plain statement is too long. */

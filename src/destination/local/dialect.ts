@@ -116,6 +116,33 @@ export function compileDuckDBStep(step: LoadStep, bucket: LocalBucket): Compiled
   }
 }
 
+/**
+ * The statements that undo an interrupted step which is not idempotent (the local engine's
+ * Iceberg tables are DuckDB tables; the journal line is written after DuckDB commits): an insert
+ * deletes the rows of this load's staging table, `_dlt_loads` its load id row, `_dlt_version` the
+ * rows of its version hash. Every other step is safe to repeat: `[]`.
+ *
+ * @example
+ * duckdbUndoStatements(recordLoadStep); // ['DELETE FROM "awsdatacatalog"."shop"."_dlt_loads" WHERE "load_id" = \'1714392000.5\'']
+ */
+export function duckdbUndoStatements(step: LoadStep): readonly string[] {
+  switch (step.kind) {
+    case "insertFromStaging":
+      if (!step.columns.includes("_dlt_id")) {
+        throw new LoadError("undo_unavailable", `Cannot undo an interrupted insert into \`${step.target.table}\`: it has no \`_dlt_id\` column.`, {
+          meta: { table: step.target.table },
+        });
+      }
+      return [`DELETE FROM ${qualifiedName(step.target)} WHERE "_dlt_id" IN (SELECT "_dlt_id" FROM ${qualifiedName(step.staging)})`];
+    case "recordLoad":
+      return [`DELETE FROM ${qualifiedName(step.table)} WHERE "load_id" = ${qs(step.row.loadId)}`];
+    case "recordSchema":
+      return [`DELETE FROM ${qualifiedName(step.table)} WHERE "version_hash" = ${qs(step.row.versionHash)}`];
+    default:
+      return [];
+  }
+}
+
 function sql(...statements: string[]): CompiledStep {
   return { kind: "sql", statements };
 }

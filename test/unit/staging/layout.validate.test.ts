@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, exitCodeOf } from "../../../src/errors.js";
-import { tablePrefix, validateLayoutForAthena, type LayoutRule } from "../../../src/staging/layout.js";
+import { renderLayout, tablePrefix, validateLayoutForAthena, type LayoutRule } from "../../../src/staging/layout.js";
 
 function violation(layout: string, extra: readonly string[] = []): ConfigError {
   try {
@@ -41,6 +41,14 @@ describe("validateLayoutForAthena", () => {
     ["{file_id}/{table_name}/{load_id}.{ext}", "file_id_before_table_name", "{file_id} must appear after {table_name}."],
     ["{table_name}/{load_idd}.{file_id}.{ext}", "unknown_placeholder", "Unknown placeholder(s) {load_idd}."],
     ["{file_id}.{ext}/{table_name}", "file_id_before_table_name", "{file_id} must appear after {table_name}."],
+    // Paths that would leave <bucket_url>/<dataset>/ or collide with another table's folder.
+    ["../{table_name}/{load_id}.{file_id}.{ext}", "unsafe_path", "has a `..` segment"],
+    ["{table_name}/../../{load_id}.{file_id}.{ext}", "unsafe_path", "has a `..` segment"],
+    ["/{table_name}/{load_id}.{file_id}.{ext}", "unsafe_path", "starts with `/`"],
+    ["{table_name}//{load_id}.{file_id}.{ext}", "unsafe_path", "empty segment"],
+    ["{table_name}/{load_id}/", "unsafe_path", "empty segment"],
+    ["{table_name}\\{load_id}.{file_id}.{ext}", "unsafe_path", "backslash"],
+    ["{table_name}/./{load_id}.{file_id}.{ext}", "unsafe_path", "`.` segment"],
   ];
 
   it.each(cases)("rejects %s (rule %s)", (layout, rule, detail) => {
@@ -82,5 +90,18 @@ describe("tablePrefix", () => {
     expect(() => tablePrefix("{table_name}/{file_id}.{ext}", "")).toThrow(/Invalid table name/);
     expect(() => tablePrefix("{table_name}/{file_id}.{ext}", "..")).toThrow(/Invalid table name/);
     expect(() => tablePrefix("{table_name}/{file_id}.{ext}", "a/b")).toThrow(/Invalid table name/);
+  });
+});
+
+describe("renderLayout keeps keys inside the dataset folder", () => {
+  it("refuses an extra placeholder whose value climbs out of the folder", () => {
+    const render = (region: string) =>
+      renderLayout("{table_name}/{region}/{load_id}.{file_id}.{ext}", {
+        schemaName: "s", tableName: "orders", loadId: "1.1", fileId: "f", ext: "parquet",
+        loadPackageTimestamp: new Date(0), extraPlaceholders: { region },
+      });
+    expect(render("eu")).toBe("orders/eu/1.1.f.parquet");
+    expect(() => render("../../etc")).toThrow(expect.objectContaining({ code: "invalid_layout", meta: expect.objectContaining({ rule: "unsafe_path" }) }) as Error);
+    expect(() => render("")).toThrow(/empty segment/);
   });
 });
