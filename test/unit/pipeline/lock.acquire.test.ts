@@ -34,7 +34,10 @@ describe("the pipeline lock", () => {
     const dir = folder();
     const lock = await acquirePipelineLock(dir);
     const started = Date.now();
-    const error = await acquirePipelineLock(dir).catch((e: unknown) => e as Error & { code: string });
+    const error = (await acquirePipelineLock(dir).then(
+      () => new Error("expected the second lock to be refused"),
+      (e: unknown) => e as Error,
+    )) as Error & { code?: string };
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error.code).toBe("pipeline_locked");
     const holder = JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")) as { started_at: string };
