@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Extractor } from "../src/extract/extract.js";
-import { newPipelineState } from "../src/pipeline/state.js";
+import { newPipelineState } from "../src/state/pipeline-state.js";
 import { Schema } from "../src/schema/schema.js";
 import { resource } from "../src/source/resource.js";
 import type { ColumnHint } from "../src/schema/types.js";

@@ -1,6 +1,13 @@
-// Lint: relative imports in src/, test/ and bench/ end in ".js" (Node ESM resolution needs it).
+// Lint: relative imports in src/, test/ and bench/ end in ".js" (Node ESM resolution needs it),
+// and src/ layers point down: cli → pipeline → everything else. Nothing imports src/cli but
+// src/cli, and the modules below the pipeline import nothing from src/pipeline.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+
+/** Top-level folders of src/ that sit below src/pipeline. */
+const BELOW_PIPELINE = ["config", "destination", "extract", "normalize", "packages", "schema", "scaffold", "source", "staging", "state", "util", "writers"];
+/** The CLI-to-script hand-off; it leaves src/pipeline with its replacement by an explicit one. */
+const ALLOWED_UPWARD = new Set(["src/pipeline/run-context.ts"]);
 
 const roots = ["src", "test", "bench", "examples"];
 const bad = [];
@@ -16,8 +23,19 @@ function check(path) {
   lines.forEach((line, i) => {
     const match = line.match(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/);
     if (match && !match[1].endsWith(".js") && !match[1].endsWith(".json")) bad.push(`${path}:${i + 1}: ${match[1]}`);
+    if (match && path.startsWith("src/")) checkLayer(path, i + 1, match[1]);
   });
 }
+function checkLayer(path, line, specifier) {
+  const from = path.split("/")[1];
+  const target = relative(".", resolve(dirname(path), specifier)).replace(/\\/g, "/").replace(/\.js$/, ".ts");
+  const to = target.split("/")[1];
+  if (to === "cli" && from !== "cli") layers.push(`${path}:${line}: src/${from} imports the CLI (${specifier})`);
+  if (to === "pipeline" && BELOW_PIPELINE.includes(from) && !ALLOWED_UPWARD.has(target)) {
+    layers.push(`${path}:${line}: src/${from} sits below src/pipeline and imports ${specifier}`);
+  }
+}
+const layers = [];
 for (const root of roots) {
   try {
     walk(root);
@@ -25,7 +43,6 @@ for (const root of roots) {
     if (error.code !== "ENOENT") throw error;
   }
 }
-if (bad.length) {
-  console.error(`relative imports must end in .js:\n${bad.join("\n")}`);
-  process.exit(1);
-}
+if (bad.length) console.error(`relative imports must end in .js:\n${bad.join("\n")}`);
+if (layers.length) console.error(`layers point down (cli → pipeline → the rest):\n${layers.join("\n")}`);
+if (bad.length || layers.length) process.exit(1);

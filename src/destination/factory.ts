@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/resolve.js";
 import { awsSettingsFor, credentialsFor } from "../config/aws.js";
-import type { DestinationFactoryInput } from "../pipeline/destination.js";
+import type { DestinationFactoryInput } from "./contract.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import { parseBucketUrl } from "../staging/bucket-url.js";
 import { createFileStore } from "../staging/file-store.js";

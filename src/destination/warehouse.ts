@@ -1,5 +1,5 @@
 import type { LoadPackage } from "../packages/load-package.js";
-import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "../pipeline/destination.js";
+import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { runContext } from "../pipeline/run-context.js";

@@ -1,4 +1,4 @@
-import type { LoadJobResult, QueryStats } from "./destination.js";
+import type { LoadJobResult, QueryStats } from "../destination/contract.js";
 
 export interface PackageInfo {
   readonly loadId: string;

@@ -14,7 +14,7 @@ import type { StoredSchema } from "../schema/types.js";
 import { resource } from "../source/resource.js";
 import type { LoadPlan } from "../destination/plan.js";
 import { deployedAfter, readDeployed, writeDeployed } from "./deployed.js";
-import type { Destination, DestinationFactory } from "./destination.js";
+import type { Destination, DestinationFactory } from "../destination/contract.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
 import { lineProgress, runContext } from "./run-context.js";
@@ -32,8 +32,8 @@ import { isTerminalLoadFailure } from "./terminal.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { PACKAGE_FAILURE_FILE } from "../packages/load-package.js";
-import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "./state.js";
-import type { PipelineState } from "./state.js";
+import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "../state/pipeline-state.js";
+import type { PipelineState } from "../state/pipeline-state.js";
 import { WorkingFolder, pipelinesDirOf } from "./working-folder.js";
 
 export interface PipelineOptions {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { TEMP_SUFFIX } from "../packages/atomic-file.js";
 import { listLoadPackages, openLoadPackage } from "../packages/load-package.js";
 import type { StoredSchema } from "../schema/types.js";
-import type { PipelineState } from "./state.js";
+import type { PipelineState } from "../state/pipeline-state.js";
 import type { WorkingFolder } from "./working-folder.js";
 
 /** The state a package was extracted from (before its own changes), for undoing a terminal failure. */

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { readJsonIfExists, writeJsonAtomic } from "../packages/atomic-file.js";
 import type { StoredSchema } from "../schema/types.js";
-import type { PipelineState } from "./state.js";
+import type { PipelineState } from "../state/pipeline-state.js";
 
 /** `~/.dlt-athena/pipelines`, the default home of pipeline working folders. */
 export function defaultPipelinesDir(): string {

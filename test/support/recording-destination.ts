@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadPackage } from "../../src/packages/load-package.js";
-import type { Destination, LoadContext, PackageLoadResult, RestoredState } from "../../src/pipeline/destination.js";
+import type { Destination, LoadContext, PackageLoadResult, RestoredState } from "../../src/destination/contract.js";
 import { JOB_MANIFEST } from "../../src/packages/job-manifest.js";
 import type { JobManifestEntry } from "../../src/packages/job-manifest.js";
 

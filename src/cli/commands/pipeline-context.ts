@@ -3,7 +3,7 @@ import { resolveConfig } from "../../config/resolve.js";
 import type { ResolvedConfig } from "../../config/resolve.js";
 import { UsageError } from "../../errors.js";
 import { validateDatasetName, validatePipelineName as validateName } from "../../pipeline/names.js";
-import type { PipelineState } from "../../pipeline/state.js";
+import type { PipelineState } from "../../state/pipeline-state.js";
 import { WorkingFolder, pipelinesDirOf } from "../../pipeline/working-folder.js";
 import type { CliIo } from "../io.js";
 

@@ -7,7 +7,7 @@
  */
 
 import { DltAthenaError } from "../../errors.js";
-import type { RestoredState } from "../../pipeline/destination.js";
+import type { RestoredState } from "../contract.js";
 import { DLT_LOADS_TABLE, DLT_STATE_TABLE, DLT_VERSION_TABLE, type StoredSchema } from "../../schema/types.js";
 import { UNDEFINED_RELATION, type QueryResult, type SqlClient } from "../sql-client.js";
 import { decodeCompressedJson as decodeState } from "../../util/compressed-json.js";

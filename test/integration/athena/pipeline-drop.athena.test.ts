@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runPipelineCommand } from "../../../src/cli/commands/pipeline.js";
 import type { CliIo } from "../../../src/cli/io.js";
-import { newPipelineState } from "../../../src/pipeline/state.js";
+import { newPipelineState } from "../../../src/state/pipeline-state.js";
 import { WorkingFolder } from "../../../src/pipeline/working-folder.js";
 import { startAthenaServer, type FakeAthenaServer } from "../../support/athena-server.js";
 import { makeTempDir, writeFiles } from "../../support/temp.js";

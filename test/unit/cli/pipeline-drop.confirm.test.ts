@@ -4,7 +4,7 @@ import { dropPipeline } from "../../../src/cli/commands/pipeline-drop.js";
 import { pipelineContext } from "../../../src/cli/commands/pipeline-context.js";
 import type { CliIo } from "../../../src/cli/io.js";
 import type { Prompter } from "../../../src/cli/prompt.js";
-import { newPipelineState } from "../../../src/pipeline/state.js";
+import { newPipelineState } from "../../../src/state/pipeline-state.js";
 import { WorkingFolder } from "../../../src/pipeline/working-folder.js";
 import { makeTempDir } from "../../support/temp.js";
 

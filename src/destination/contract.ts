@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/resolve.js";
 import type { LoadPackage } from "../packages/load-package.js";
 import type { StoredSchema } from "../schema/types.js";
-import type { PipelineState } from "./state.js";
+import type { PipelineState } from "../state/pipeline-state.js";
 
 /** The final state of one file job after a load. */
 export interface LoadJobResult {
