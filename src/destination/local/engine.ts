@@ -164,7 +164,7 @@ export class LocalEngine implements SqlClient {
         if (isDrop) {
           await this.#pruneRegistry();
           await this.#loadRegistry();
-        } else if (text.includes(ENGINE_SCHEMA)) {
+        } else if (text.includes(ENGINE_SCHEMA) && !isColumnlessRegistration(text)) {
           await this.#loadRegistry(touched);
         }
         if (isDrop || text.includes(ENGINE_SCHEMA)) await this.#refreshHiveViews(this.#entriesNamedIn(touched));
@@ -267,7 +267,7 @@ export class LocalEngine implements SqlClient {
     for (let grew = true; grew; ) {
       grew = false;
       for (const [name, definitions] of this.#otherViews) {
-        if (seen.has(name) || !text.includes(name)) continue;
+        if (seen.has(name) || !namesWord(text, name)) continue;
         seen.add(name);
         text += `\n${definitions.join("\n")}`;
         grew = true;
@@ -276,11 +276,11 @@ export class LocalEngine implements SqlClient {
     return text;
   }
 
-  /** The registered Hive tables whose name occurs in `text` (lower-cased). */
+  /** The registered Hive tables whose name occurs in `text` (lower-cased) as a whole word. */
   #entriesNamedIn(text: string): HiveEntry[] {
     const found: HiveEntry[] = [];
     for (const entry of this.#hive.values()) {
-      if (text.includes(entry.needle)) found.push(entry);
+      if (namesWord(text, entry.needle)) found.push(entry);
     }
     return found;
   }
@@ -291,16 +291,14 @@ export class LocalEngine implements SqlClient {
    * Two plain scans: a join with list aggregation costs several times more per statement.
    */
   async #loadRegistry(text?: string): Promise<void> {
-    const filter = text === undefined ? "" : ` WHERE strpos(?, lower("table_name")) > 0`;
-    const params = text === undefined ? [] : [text];
+    // A literal, not a parameter: a prepared statement costs extra round trips to DuckDB's threads.
+    const filter = text === undefined ? "" : ` WHERE strpos(${qs(text)}, lower("table_name")) > 0`;
     const tables = await this.#connection.runAndReadAll(
       `SELECT "database", "table_name", "folder", "view_sql" FROM ${registryTable(this.catalog, HIVE_TABLES)}${filter}`,
-      params,
     );
     const columns = await this.#connection.runAndReadAll(
       `SELECT "database", "table_name", "column_name", "column_type" FROM ${registryTable(this.catalog, HIVE_COLUMNS)}${filter} ` +
         `ORDER BY "database", "table_name", "ordinal"`,
-      params,
     );
     const columnsByKey = new Map<string, HiveColumn[]>();
     for (const [database, table, name, type] of columns.getRowsJson() as [string, string, string, string][]) {
@@ -391,6 +389,30 @@ interface HiveEntry {
   viewSql: string;
   /** The lower-cased name searched for in statements. */
   readonly needle: string;
+}
+
+/**
+ * Whether `needle` occurs in `text` with no identifier character right before or after it, so
+ * `t_1` is not found in `t_10`.
+ */
+function namesWord(text: string, needle: string): boolean {
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + needle.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  // NaN (before the start or past the end) is not a word character.
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code >= 128 || (code >= 65 && code <= 90);
+}
+
+/**
+ * An INSERT into the table registry alone: the table has no columns yet (they follow in the next
+ * statement), so the in-memory registry, which keeps complete tables only, does not change.
+ */
+function isColumnlessRegistration(sql: string): boolean {
+  return /^\s*INSERT\b/i.test(sql) && sql.includes(qi(HIVE_TABLES)) && !sql.includes(qi(HIVE_COLUMNS));
 }
 
 const CREATE_VIEW = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:(?:"(?:[^"]|"")*"|[\w$]+)\s*\.\s*){0,2}(?:"(?:[^"]|"")*"|[\w$]+))/i;
