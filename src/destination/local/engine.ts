@@ -357,24 +357,27 @@ export class LocalEngine implements SqlClient {
       const select = hiveViewSelect(columns, await listDataFiles(entry.folder));
       if (select === entry.viewSql) continue;
       const ref = { catalog: this.catalog, database, table };
-      let stored = select;
+      const record = (text: string) =>
+        `UPDATE ${tables} SET "view_sql" = ${qs(text)} WHERE "database" = ${qs(database)} AND "table_name" = ${qs(table)}`;
       try {
-        await this.#connection.run(hiveViewDdl(ref, select, "replace"));
+        // One round trip and one commit (one WAL sync) for the view and its registry row.
+        await this.#connection.run(`BEGIN TRANSACTION; ${hiveViewDdl(ref, select, "replace")}; ${record(select)}; COMMIT`);
+        entry.viewSql = select;
+        continue;
       } catch (error) {
+        await this.#connection.run("ROLLBACK").catch(() => undefined);
         // A bad file (or a vanished database) must not block every other statement: the view
         // then fails only when queried, with the reason, and is retried before the next statement
         // that touches it (the stored text differs from any regular select).
-        stored = hiveErrorSelect(columns, `Hive table ${database}.${table} cannot be read: ${messageOf(error)}`);
+        const stored = hiveErrorSelect(columns, `Hive table ${database}.${table} cannot be read: ${messageOf(error)}`);
         const isReplaced = await this.#connection.run(hiveViewDdl(ref, stored, "replace")).then(
           () => true,
           () => false,
         );
         if (!isReplaced) continue;
+        await this.#connection.run(record(stored));
+        entry.viewSql = stored;
       }
-      await this.#connection.run(
-        `UPDATE ${tables} SET "view_sql" = ${qs(stored)} WHERE "database" = ${qs(database)} AND "table_name" = ${qs(table)}`,
-      );
-      entry.viewSql = stored;
     }
   }
 }
