@@ -1,4 +1,5 @@
-// Lint: relative imports in src/, test/ and bench/ end in ".js" (Node ESM resolution needs it),
+// Lint: relative imports in src/, test/ and bench/ end in ".js" (or ".mjs", ".json": Node ESM resolution
+// needs the extension),
 // and src/ layers point down: cli → pipeline → everything else. Nothing imports src/cli but
 // src/cli, and the modules below the pipeline import nothing from src/pipeline.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -22,7 +23,7 @@ function check(path) {
   const lines = readFileSync(path, "utf8").split("\n");
   lines.forEach((line, i) => {
     const match = line.match(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/);
-    if (match && !match[1].endsWith(".js") && !match[1].endsWith(".json")) bad.push(`${path}:${i + 1}: ${match[1]}`);
+    if (match && !/\.(js|mjs|json)$/.test(match[1])) bad.push(`${path}:${i + 1}: ${match[1]}`);
     if (match && path.startsWith("src/")) checkLayer(path, i + 1, match[1]);
   });
 }

@@ -4,7 +4,8 @@
  *
  * One JSON object per line (`{"step":"…","completed_at":"…"}`), appended and fsynced before
  * `record` resolves. A crash can leave at most the last line torn; it is ignored on reading,
- * which means that step simply runs again.
+ * which means that step simply runs again. Records made while an append is in flight (steps of a
+ * wave run concurrently) are appended together by the next one, with one fsync for all of them.
  */
 import { open, readFile } from "node:fs/promises";
 import { isNotFound } from "./atomic-file.js";
@@ -29,6 +30,9 @@ export class StepJournal {
   readonly #now: () => Date;
   /** A torn last line lacks its newline; the next record must not glue onto it. */
   #needsNewline: boolean;
+  /** Lines waiting for the next append, with the callers to settle once it is durable. */
+  #waiting: { readonly step: string; readonly line: string; readonly settle: (error?: unknown) => void }[] = [];
+  #isAppending = false;
 
   private constructor(path: string, text: string, now: () => Date) {
     this.path = path;
@@ -62,16 +66,37 @@ export class StepJournal {
   async record(step: string): Promise<void> {
     if (this.#completed.has(step)) return;
     const line: JournalLine = { step, completed_at: this.#now().toISOString() };
-    const handle = await open(this.path, "a");
+    await new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ step, line: `${JSON.stringify(line)}\n`, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.#isAppending) void this.#appendWaiting();
+    });
+  }
+
+  /** Appends every waiting line with one write and one fsync, until none is left. */
+  async #appendWaiting(): Promise<void> {
+    this.#isAppending = true;
     try {
-      const prefix = this.#needsNewline ? "\n" : "";
-      await handle.appendFile(`${prefix}${JSON.stringify(line)}\n`, "utf8");
-      await handle.sync();
+      while (this.#waiting.length > 0) {
+        const batch = this.#waiting.splice(0);
+        try {
+          const handle = await open(this.path, "a");
+          try {
+            const prefix = this.#needsNewline ? "\n" : "";
+            await handle.appendFile(prefix + batch.map((b) => b.line).join(""), "utf8");
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+          this.#needsNewline = false;
+          for (const waiting of batch) this.#completed.add(waiting.step);
+          for (const waiting of batch) waiting.settle();
+        } catch (error) {
+          for (const waiting of batch) waiting.settle(error);
+        }
+      }
     } finally {
-      await handle.close();
+      this.#isAppending = false;
     }
-    this.#needsNewline = false;
-    this.#completed.add(step);
   }
 }
 

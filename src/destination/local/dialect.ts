@@ -5,7 +5,7 @@
  *
  * - Hive external tables are views over the Parquet files under the table's folder (see
  *   `hive.ts`): the compiled statements register the table and create the empty view; the engine
- *   keeps the file list current before every statement.
+ *   keeps the file list current before every statement that names the table.
  * - Iceberg tables are DuckDB tables (INSERT, DELETE, MERGE).
  * - File steps compile to `{ kind: "files" }`: the executor runs them on the local bucket folder.
  *

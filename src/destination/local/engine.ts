@@ -2,8 +2,12 @@
  * The local engine: a DuckDB database file that answers Athena's SQL for `--local` runs and
  * `dlt-athena query --local`. The file is ATTACHed under the Athena catalog name, and each
  * Athena database is a DuckDB schema in it, so `"awsdatacatalog"."shop_data"."orders"` runs
- * unchanged. Before every statement the engine brings Hive views up to date with the files in
- * their folders (`hive.ts`): new files show at the next query, as on Athena.
+ * unchanged. Before every statement the engine brings the Hive views the statement touches up to
+ * date with the files in their folders (`hive.ts`): new files show at the next query, as on Athena.
+ * A statement touches a Hive table when its text names the table, directly or through the text of
+ * another view it names (a textual over-approximation: refreshing one view too many is harmless).
+ * The registry is kept in memory and re-read, for the touched names only, after a statement that
+ * writes it, so a load's cost per statement does not grow with the number of tables.
  *
  * One connection; statements run one at a time in call order (Athena runs them concurrently, but
  * a DuckDB connection executes one statement at a time anyway, and ordering keeps views coherent).
@@ -17,6 +21,7 @@ import { DltAthenaError, LoadError } from "../../errors.js";
 import { quoteDuckDBIdentifier as qi, quoteDuckDBString as qs } from "../../writers/duckdb-types.js";
 import { UNDEFINED_RELATION } from "../sql-client.js";
 import type { QueryResult, SqlClient } from "../sql-client.js";
+import type { HiveColumn } from "./hive.js";
 import {
   ENGINE_SCHEMA,
   HIVE_COLUMNS,
@@ -80,6 +85,10 @@ export class LocalEngine implements SqlClient {
   #queue: Promise<unknown> = Promise.resolve();
   #database: string | undefined;
   #isClosed = false;
+  /** The Hive registry, by {@link registryKey}; loaded at open, kept in step with every write. */
+  readonly #hive = new Map<string, HiveEntry>();
+  /** Other views of the catalog (not Hive tables), by lower-case name: their SQL may name Hive tables. */
+  #otherViews = new Map<string, string[]>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, options: LocalEngineOptions) {
     this.#instance = instance;
@@ -113,7 +122,19 @@ export class LocalEngine implements SqlClient {
         { cause: error, meta: { path } },
       );
     }
-    return new LocalEngine(instance, connection, { ...options, databasePath: path, catalog });
+    const engine = new LocalEngine(instance, connection, { ...options, databasePath: path, catalog });
+    try {
+      await engine.#loadRegistry();
+      await engine.#loadOtherViews();
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw new LoadError("local_engine_open_failed", `Could not read the local database ${path}: ${messageOf(error)}`, {
+        cause: error,
+        meta: { path },
+      });
+    }
+    return engine;
   }
 
   /**
@@ -127,7 +148,8 @@ export class LocalEngine implements SqlClient {
       const text = rewriteInformationSchema(sql, this.catalog);
       try {
         await this.#use(options.database);
-        await this.#refreshHiveViews();
+        const touched = this.#touchedText(text);
+        await this.#refreshHiveViews(this.#entriesNamedIn(touched));
         // SHOW and DESCRIBE answer as Athena does (`trino-statements.ts`).
         const metadata = parseMetadataStatement(sql);
         if (metadata !== undefined) {
@@ -139,7 +161,20 @@ export class LocalEngine implements SqlClient {
         // The registry changed (Hive DDL) or a relation went away: bring the views in line now,
         // so a compiled step is complete when it returns.
         const isDrop = /^\s*DROP\b/i.test(text);
-        if (isDrop || text.includes(ENGINE_SCHEMA)) await this.#refreshHiveViews(isDrop);
+        if (isDrop) {
+          await this.#pruneRegistry();
+          await this.#loadRegistry();
+        } else if (text.includes(ENGINE_SCHEMA) && !isColumnlessRegistration(text)) {
+          await this.#loadRegistry(touched);
+        }
+        if (isDrop || text.includes(ENGINE_SCHEMA)) await this.#refreshHiveViews(this.#entriesNamedIn(touched));
+        const created = createdViewName(text);
+        if (created !== undefined) {
+          // The new view's definition is the statement itself: no catalog query needed.
+          this.#otherViews.set(created, [...(this.#otherViews.get(created) ?? []), text.toLowerCase()]);
+        } else if (isDrop || /\bVIEW\b/i.test(text)) {
+          await this.#loadOtherViews();
+        }
         const names = await this.#resultNames(text, reader.columnNames());
         return {
           columns: names.map((name, i) => ({ name, type: athenaTypeOf(reader.columnTypes()[i]!) })),
@@ -158,7 +193,7 @@ export class LocalEngine implements SqlClient {
     return this.#exclusive(async () => {
       if (this.#isClosed) return;
       try {
-        await this.#refreshHiveViews();
+        await this.#refreshHiveViews([...this.#hive.values()]);
       } catch {
         // Views are refreshed on the next open anyway; closing must not fail on them.
       } finally {
@@ -201,6 +236,10 @@ export class LocalEngine implements SqlClient {
         return this.#run(text.replace(/^(\s*)DROP\s+TABLE\b/i, "$1DROP VIEW"));
       }
       throw error;
+    } finally {
+      // A prepared statement holds its plan's native state (hash tables of joins included) until
+      // destroyed; left to the garbage collector, hundreds of statements pile up hundreds of MB.
+      prepared.destroySync();
     }
   }
 
@@ -218,53 +257,180 @@ export class LocalEngine implements SqlClient {
   }
 
   /**
-   * Re-lists the folder of every registered Hive table and re-creates the views whose file list
-   * or columns changed. With `prune`, first forgets registered tables whose view is gone (dropped
-   * directly or with their database).
+   * The lower-cased text a statement reads through: its own text plus, transitively, the SQL of
+   * every other view it names (a view over a Hive table touches that table).
    */
-  async #refreshHiveViews(prune = false): Promise<void> {
-    const tables = registryTable(this.catalog, HIVE_TABLES);
-    if (prune) {
-      await this.#connection.run(
-        `DELETE FROM ${tables} AS t WHERE NOT EXISTS (SELECT 1 FROM duckdb_views() AS v WHERE v.database_name = ${qs(this.catalog)} ` +
-          `AND v.schema_name = t."database" AND v.view_name = t."table_name")`,
-      );
-      await this.#connection.run(
-        `DELETE FROM ${registryTable(this.catalog, HIVE_COLUMNS)} AS c WHERE NOT EXISTS (SELECT 1 FROM ${tables} AS t ` +
-          `WHERE t."database" = c."database" AND t."table_name" = c."table_name")`,
-      );
+  #touchedText(sql: string): string {
+    let text = sql.toLowerCase();
+    if (this.#otherViews.size === 0) return text;
+    const seen = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [name, definitions] of this.#otherViews) {
+        if (seen.has(name) || !namesWord(text, name)) continue;
+        seen.add(name);
+        text += `\n${definitions.join("\n")}`;
+        grew = true;
+      }
     }
-    const reader = await this.#connection.runAndReadAll(
-      `SELECT t."database", t."table_name", t."folder", t."view_sql", ` +
-        `list(c."column_name" ORDER BY c."ordinal"), list(c."column_type" ORDER BY c."ordinal") ` +
-        `FROM ${tables} AS t JOIN ${registryTable(this.catalog, HIVE_COLUMNS)} AS c USING ("database", "table_name") ` +
-        `GROUP BY ALL`,
+    return text;
+  }
+
+  /** The registered Hive tables whose name occurs in `text` (lower-cased) as a whole word. */
+  #entriesNamedIn(text: string): HiveEntry[] {
+    const found: HiveEntry[] = [];
+    for (const entry of this.#hive.values()) {
+      if (namesWord(text, entry.needle)) found.push(entry);
+    }
+    return found;
+  }
+
+  /**
+   * Reads the Hive registry into memory: all of it, or only the tables whose name occurs in
+   * `text` (lower-cased; entries named there that the registry no longer has are forgotten).
+   * Two plain scans: a join with list aggregation costs several times more per statement.
+   */
+  async #loadRegistry(text?: string): Promise<void> {
+    // A literal, not a parameter: a prepared statement costs extra round trips to DuckDB's threads.
+    const filter = text === undefined ? "" : ` WHERE strpos(${qs(text)}, lower("table_name")) > 0`;
+    const tables = await this.#connection.runAndReadAll(
+      `SELECT "database", "table_name", "folder", "view_sql" FROM ${registryTable(this.catalog, HIVE_TABLES)}${filter}`,
     );
-    for (const row of reader.getRowsJson()) {
-      const [database, table, folder, viewSql, names, types] = row as [string, string, string, string, string[], string[]];
-      const columns = names.map((name, i) => ({ name, type: types[i] ?? "VARCHAR" }));
-      const select = hiveViewSelect(columns, await listDataFiles(folder));
-      if (select === viewSql) continue;
+    const columns = await this.#connection.runAndReadAll(
+      `SELECT "database", "table_name", "column_name", "column_type" FROM ${registryTable(this.catalog, HIVE_COLUMNS)}${filter} ` +
+        `ORDER BY "database", "table_name", "ordinal"`,
+    );
+    const columnsByKey = new Map<string, HiveColumn[]>();
+    for (const [database, table, name, type] of columns.getRowsJson() as [string, string, string, string][]) {
+      const key = registryKey(database, table);
+      let list = columnsByKey.get(key);
+      if (list === undefined) columnsByKey.set(key, (list = []));
+      list.push({ name, type });
+    }
+    if (text === undefined) {
+      this.#hive.clear();
+    } else {
+      for (const entry of this.#entriesNamedIn(text)) this.#hive.delete(registryKey(entry.database, entry.table));
+    }
+    for (const [database, table, folder, viewSql] of tables.getRowsJson() as [string, string, string, string][]) {
+      const key = registryKey(database, table);
+      const declared = columnsByKey.get(key);
+      // A table registered without columns yet (its columns are the next statement) is not a view to keep.
+      if (declared === undefined) continue;
+      this.#hive.set(key, { database, table, folder, columns: declared, viewSql, needle: table.toLowerCase() });
+    }
+  }
+
+  /** Forgets registered tables whose view is gone (dropped directly or with their database). */
+  async #pruneRegistry(): Promise<void> {
+    const tables = registryTable(this.catalog, HIVE_TABLES);
+    await this.#connection.run(
+      `DELETE FROM ${tables} AS t WHERE NOT EXISTS (SELECT 1 FROM duckdb_views() AS v WHERE v.database_name = ${qs(this.catalog)} ` +
+        `AND v.schema_name = t."database" AND v.view_name = t."table_name")`,
+    );
+    await this.#connection.run(
+      `DELETE FROM ${registryTable(this.catalog, HIVE_COLUMNS)} AS c WHERE NOT EXISTS (SELECT 1 FROM ${tables} AS t ` +
+        `WHERE t."database" = c."database" AND t."table_name" = c."table_name")`,
+    );
+  }
+
+  /** Reads the catalog's views that are not Hive tables, with their SQL. */
+  async #loadOtherViews(): Promise<void> {
+    const reader = await this.#connection.runAndReadAll(
+      `SELECT lower(v.view_name), v.sql FROM duckdb_views() AS v WHERE v.database_name = ? AND NOT v.internal ` +
+        `AND v.schema_name <> ? AND NOT EXISTS (SELECT 1 FROM ${registryTable(this.catalog, HIVE_TABLES)} AS t ` +
+        `WHERE t."database" = v.schema_name AND t."table_name" = v.view_name)`,
+      [this.catalog, ENGINE_SCHEMA],
+    );
+    const views = new Map<string, string[]>();
+    for (const [name, sql] of reader.getRowsJson() as [string, string | null][]) {
+      views.set(name, [...(views.get(name) ?? []), (sql ?? "").toLowerCase()]);
+    }
+    this.#otherViews = views;
+  }
+
+  /** Re-lists the folders of `entries` and re-creates the views whose file list or columns changed. */
+  async #refreshHiveViews(entries: readonly HiveEntry[]): Promise<void> {
+    const tables = registryTable(this.catalog, HIVE_TABLES);
+    for (const entry of entries) {
+      const { database, table, columns } = entry;
+      const select = hiveViewSelect(columns, await listDataFiles(entry.folder));
+      if (select === entry.viewSql) continue;
       const ref = { catalog: this.catalog, database, table };
-      let stored = select;
+      const record = (text: string) =>
+        `UPDATE ${tables} SET "view_sql" = ${qs(text)} WHERE "database" = ${qs(database)} AND "table_name" = ${qs(table)}`;
       try {
-        await this.#connection.run(hiveViewDdl(ref, select, "replace"));
+        // One round trip and one commit (one WAL sync) for the view and its registry row.
+        await this.#connection.run(`BEGIN TRANSACTION; ${hiveViewDdl(ref, select, "replace")}; ${record(select)}; COMMIT`);
+        entry.viewSql = select;
+        continue;
       } catch (error) {
+        await this.#connection.run("ROLLBACK").catch(() => undefined);
         // A bad file (or a vanished database) must not block every other statement: the view
         // then fails only when queried, with the reason, and is retried before the next statement
-        // (the stored text differs from any regular select).
-        stored = hiveErrorSelect(columns, `Hive table ${database}.${table} cannot be read: ${messageOf(error)}`);
+        // that touches it (the stored text differs from any regular select).
+        const stored = hiveErrorSelect(columns, `Hive table ${database}.${table} cannot be read: ${messageOf(error)}`);
         const isReplaced = await this.#connection.run(hiveViewDdl(ref, stored, "replace")).then(
           () => true,
           () => false,
         );
         if (!isReplaced) continue;
+        await this.#connection.run(record(stored));
+        entry.viewSql = stored;
       }
-      await this.#connection.run(
-        `UPDATE ${tables} SET "view_sql" = ${qs(stored)} WHERE "database" = ${qs(database)} AND "table_name" = ${qs(table)}`,
-      );
     }
   }
+}
+
+/** A registered Hive table as the engine keeps it in memory. */
+interface HiveEntry {
+  readonly database: string;
+  readonly table: string;
+  readonly folder: string;
+  readonly columns: readonly HiveColumn[];
+  /** The view's current SELECT, as stored in the registry. */
+  viewSql: string;
+  /** The lower-cased name searched for in statements. */
+  readonly needle: string;
+}
+
+/**
+ * Whether `needle` occurs in `text` with no identifier character right before or after it, so
+ * `t_1` is not found in `t_10`.
+ */
+function namesWord(text: string, needle: string): boolean {
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + needle.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  // NaN (before the start or past the end) is not a word character.
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code >= 128 || (code >= 65 && code <= 90);
+}
+
+/**
+ * An INSERT into the table registry alone: the table has no columns yet (they follow in the next
+ * statement), so the in-memory registry, which keeps complete tables only, does not change.
+ */
+function isColumnlessRegistration(sql: string): boolean {
+  return /^\s*INSERT\b/i.test(sql) && sql.includes(qi(HIVE_TABLES)) && !sql.includes(qi(HIVE_COLUMNS));
+}
+
+const CREATE_VIEW = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:(?:"(?:[^"]|"")*"|[\w$]+)\s*\.\s*){0,2}(?:"(?:[^"]|"")*"|[\w$]+))/i;
+
+/** The lower-cased, unquoted name of the view a `CREATE VIEW` statement creates; undefined for other statements. */
+function createdViewName(sql: string): string | undefined {
+  const match = CREATE_VIEW.exec(sql);
+  if (match === null) return undefined;
+  const last = /(?:"((?:[^"]|"")*)"|([\w$]+))\s*$/.exec(match[1]!);
+  const name = last?.[1]?.replace(/""/g, '"') ?? last?.[2];
+  return name?.toLowerCase();
+}
+
+function registryKey(database: string, table: string): string {
+  return `${database}\u0000${table}`;
 }
 
 /**

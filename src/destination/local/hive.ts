@@ -3,8 +3,8 @@
  * DuckDB cannot express that as a plain view, because `read_parquet` fails with "No files found"
  * when a glob matches nothing (verified on 1.5.6, also when the glob is one entry of a list next
  * to a file that exists). So a Hive table is a VIEW over an explicit list of files plus a registry
- * (its folder and declared columns) in the engine's own schema; the engine re-lists each folder
- * before every statement and re-creates a view whose file list changed (`engine.ts`). The view:
+ * (its folder and declared columns) in the engine's own schema; the engine re-lists a table's folder
+ * before every statement that names it and re-creates the view when its file list changed (`engine.ts`). The view:
  *
  * - casts every declared column to its DDL type, matching columns by name (`union_by_name`);
  * - reads a declared column that no file has as NULL (a typed-NULL row source unioned BY NAME);

@@ -148,6 +148,32 @@ describe("a Hive table on the local engine", () => {
       await reopened.close();
     }
   });
+
+  it("shows new files through a view over the table, and through a view over that view", async () => {
+    await h.query('CREATE VIEW "awsdatacatalog"."shop_data"."big_orders" AS SELECT id FROM "awsdatacatalog"."shop_data"."orders" WHERE total > 5');
+    await h.query('CREATE VIEW "awsdatacatalog"."shop_data"."Big_Order_Ids" AS SELECT id FROM big_orders', "shop_data");
+    const file = await h.writeFile("shop_data", "orders", ORDERS, [{ id: 1n, total: "9" }, { id: 2n, total: "1" }]);
+    await h.run({ kind: "uploadFiles", files: [file] });
+    expect(await h.rows('SELECT * FROM "big_order_ids"', "shop_data")).toEqual([{ id: 1 }]);
+
+    const more = await h.writeFile("shop_data", "orders", ORDERS, [{ id: 3n, total: "7" }]);
+    await h.run({ kind: "uploadFiles", files: [more] });
+    expect(await h.rows("SELECT * FROM big_order_ids ORDER BY id", "shop_data")).toEqual([{ id: 1 }, { id: 3 }]);
+  });
+
+  it("keeps views over the table current across a restart (views are read from the catalog at open)", async () => {
+    await h.query('CREATE VIEW "awsdatacatalog"."shop_data"."all_ids" AS SELECT id FROM "awsdatacatalog"."shop_data"."orders"');
+    const { LocalEngine } = await import("../../../src/destination/local/engine.js");
+    await h.engine.close();
+    const reopened = await LocalEngine.open({ databasePath: h.engine.databasePath });
+    try {
+      const file = await h.writeFile("shop_data", "orders", ORDERS, [{ id: 4n }]);
+      await h.store.put(file.key, { path: file.localPath });
+      expect((await reopened.execute("SELECT id FROM all_ids", { database: "shop_data" })).rows).toEqual([[4]]);
+    } finally {
+      await reopened.close();
+    }
+  });
 });
 
 describe("a Hive table with a broken file", () => {

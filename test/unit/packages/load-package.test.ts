@@ -231,6 +231,19 @@ describe("step journal", () => {
     await reopened.journal.record("b");
     expect((await openLoadPackage(root, "1714392000.5")).journal.completed).toEqual(["a", "b"]);
   });
+
+  it("records concurrent steps together: each is on disk when its record resolves, in call order", async () => {
+    const pkg = await createLoadPackage(root, "1714392000.5");
+    const steps = Array.from({ length: 20 }, (_, i) => `step:${i}`);
+    const onDisk = await Promise.all(
+      steps.map(async (step) => {
+        await pkg.journal.record(step);
+        return readFileSync(join(pkg.path, "journal.jsonl"), "utf8").includes(`"step":"${step}"`);
+      }),
+    );
+    expect(onDisk).toEqual(steps.map(() => true));
+    expect((await openLoadPackage(root, "1714392000.5")).journal.completed).toEqual(steps);
+  });
 });
 
 describe("listLoadPackages", () => {
