@@ -80,7 +80,7 @@ export async function ensureTrino(log: (line: string) => void = () => undefined)
   await rm(partial, { recursive: true, force: true });
   await mkdir(join(partial, "plugin"), { recursive: true });
   await run("tar", ["-xzf", files[0]!, "-C", partial, "--strip-components=1"]);
-  for (const zip of files.slice(1)) await run("unzip", ["-q", "-o", zip, "-d", join(partial, "plugin")]);
+  for (const zip of files.slice(1)) await unzip(zip, join(partial, "plugin"));
   // The plugin zips hold one folder each (trino-hive-476/ …); the server finds plugins by folder.
   for (const name of await readdir(join(partial, "plugin"))) {
     const m = /^trino-(hive|iceberg)-\d+$/.exec(name);
@@ -90,6 +90,16 @@ export async function ensureTrino(log: (line: string) => void = () => undefined)
   await rm(home, { recursive: true, force: true });
   await rename(partial, home);
   return home;
+}
+
+/** `unzip` when installed, else Python's zipfile module (both keep the plugin folder layout). */
+async function unzip(zip: string, into: string): Promise<void> {
+  try {
+    await run("unzip", ["-q", "-o", zip, "-d", into]);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ENOENT") throw error;
+    await run("python3", ["-m", "zipfile", "-e", zip, into]);
+  }
 }
 
 /** The local Maven repository: `DLT_ATHENA_MAVEN_REPO`, else ~/.m2/repository (passed to mvn too). */

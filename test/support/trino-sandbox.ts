@@ -18,6 +18,7 @@ import { inject } from "vitest";
 import type { TestProject } from "vitest/node";
 import { startSandbox, TrinoClient } from "../../sandbox/sandbox.js";
 import type { LoggedStatement } from "../../sandbox/athena-endpoint.js";
+import { checkHiveGrammar, ensureSqlglot } from "../../sandbox/hive-grammar.js";
 import { LocalProject, parseRun, type QueryDocument, type RunDocument } from "./local-project.js";
 import type { CliResult } from "./cli.js";
 
@@ -41,7 +42,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const started = Date.now();
-  const sandbox = await startSandbox({ log: (line) => process.stderr.write(`sandbox: ${line}\n`) });
+  // The grammar check's venv installs while Trino starts.
+  const [sandbox] = await Promise.all([startSandbox({ log: (line) => process.stderr.write(`sandbox: ${line}\n`) }), ensureSqlglot()]);
   process.stderr.write(`sandbox: ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   project.provide("trinoSandbox", { env: sandbox.env, trino: sandbox.trinoUrl, statements: sandbox.statementLog });
   return () => sandbox.stop();
@@ -136,4 +138,30 @@ export class SandboxProject extends LocalProject {
   override rows(sql: string, options: { pipelineName?: string } = {}): Record<string, unknown>[] {
     return this.query(sql, options).rows;
   }
+}
+
+/** The statements of one dataset (its name appears in them), in the order they finished. */
+export function statementsOf(dataset: string): LoggedStatement[] {
+  const name = new RegExp(`[\`"]${dataset}(_staging)?[\`"]|\\b${dataset}(_staging)?\\.`, "i");
+  return sandboxStatements().filter((s) => name.test(s.sql));
+}
+
+/**
+ * Hive DDL of a dataset that a Hive grammar (sqlglot's athena dialect) rejects, with the reason;
+ * empty when all parse. Also returns how many were checked, so a test can assert it checked some.
+ */
+export async function hiveGrammarFailures(dataset: string): Promise<{ checked: number; failures: { sql: string; error: string }[] }> {
+  const ddl = [...new Set(statementsOf(dataset).filter((s) => s.route !== "trino").map((s) => s.sql))];
+  const errors = await checkHiveGrammar(ddl);
+  return {
+    checked: ddl.length,
+    failures: ddl.flatMap((sql, i) => (errors[i] === undefined ? [] : [{ sql, error: errors[i]! }])),
+  };
+}
+
+/** Statements of a dataset that failed for any reason but a missing relation (first-run discovery). */
+export function unexpectedFailures(dataset: string): LoggedStatement[] {
+  return statementsOf(dataset).filter(
+    (s) => s.state !== "SUCCEEDED" && !/^(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND):/.test(s.reason ?? ""),
+  );
 }

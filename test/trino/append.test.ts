@@ -3,7 +3,7 @@
  * Hive table and an Iceberg table, read back from Trino and through `dlt-athena query`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SandboxProject, trinoRows } from "../support/trino-sandbox.js";
+import { SandboxProject, hiveGrammarFailures, trinoRows, unexpectedFailures } from "../support/trino-sandbox.js";
 import type { RunDocument } from "../support/local-project.js";
 
 const SCRIPT = `
@@ -59,5 +59,14 @@ describe("append over the AWS path", () => {
     // CREATE TABLE commits an empty snapshot; then one per run.
     expect(snapshots.map((s) => s.added)).toEqual([null, "2", "2"]);
     await expect(trinoRows(`SELECT * FROM iceberg.${ds}."hive_events$snapshots"`)).rejects.toThrow(/not an Iceberg table|does not exist|not found/i);
+  });
+});
+
+describe("the statements sent", () => {
+  it("parse with a Hive grammar (DDL) and fail only as first-run discovery does", async () => {
+    const { checked, failures } = await hiveGrammarFailures(ds);
+    expect(checked).toBeGreaterThan(5);
+    expect(failures).toEqual([]);
+    expect(unexpectedFailures(ds)).toEqual([]);
   });
 });
