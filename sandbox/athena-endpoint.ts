@@ -314,11 +314,22 @@ async function execute(routed: Routed, trino: Runner): Promise<Result> {
       return empty();
     case "showTables": {
       const result = await trino.run(`SHOW TABLES FROM ${ident(HIVE_CATALOG)}.${ident(routed.database)}`);
-      return textColumn("tab_name", result.rows.map((r) => String(r[0])));
+      return textColumns(["tab_name"], result.rows.map((r) => String(r[0])).filter(hivePattern(routed.pattern)).sort().map((n) => [n]));
     }
     case "showDatabases": {
       const result = await trino.run(`SHOW SCHEMAS FROM ${ident(HIVE_CATALOG)}`);
-      return textColumn("database_name", result.rows.map((r) => String(r[0])).filter((n) => n !== "information_schema"));
+      const names = result.rows.map((r) => String(r[0])).filter((n) => n !== "information_schema");
+      return textColumns(["database_name"], names.filter(hivePattern(routed.pattern)).sort().map((n) => [n]));
+    }
+    case "showColumns": {
+      const columns = await describeColumns(trino, routed.table);
+      return textColumns(["field"], columns.map((c) => [c.name]));
+    }
+    case "describe": {
+      // Athena answers DESCRIBE with Hive's text: one tab-separated field per row.
+      const columns = await describeColumns(trino, routed.table);
+      const rows = columns.map((c) => [`${c.name.padEnd(20)}\t${c.type.padEnd(20)}\t${c.comment}`]);
+      return { ...textColumns(["col_name", "data_type", "comment"], []), rows: rows.map((r) => r.map((text) => ({ text }))) };
     }
   }
 }
@@ -329,7 +340,7 @@ async function isIceberg(trino: Runner, table: TableName): Promise<boolean> {
 }
 
 function statementTypeOf(routed: Routed, sql: string): "DDL" | "DML" | "UTILITY" {
-  if (routed.kind === "showTables" || routed.kind === "showDatabases") return "UTILITY";
+  if (routed.kind === "showTables" || routed.kind === "showDatabases" || routed.kind === "showColumns" || routed.kind === "describe") return "UTILITY";
   if (routed.kind !== "trino") return "DDL";
   if (/^\s*(show|describe|explain)\b/i.test(sql)) return "UTILITY";
   return "DML";
@@ -339,8 +350,54 @@ function empty(): Result {
   return { columns: [], rows: [], header: false, updateCount: 0, bytes: 0 };
 }
 
-function textColumn(name: string, values: readonly string[]): Result {
-  return { columns: [{ name, type: "string", precision: 0, scale: 0 }], rows: values.map((v) => [{ text: v }]), header: false, updateCount: 0, bytes: 0 };
+function textColumns(names: readonly string[], rows: readonly (readonly string[])[]): Result {
+  return {
+    columns: names.map((name) => ({ name, type: "string", precision: 0, scale: 0 })),
+    rows: rows.map((row) => row.map((text) => ({ text }))),
+    header: false, updateCount: 0, bytes: 0,
+  };
+}
+
+/** A table's columns with Hive's type names; a missing table fails as Trino's TABLE_NOT_FOUND. */
+async function describeColumns(trino: Runner, table: TableName): Promise<{ name: string; type: string; comment: string }[]> {
+  const result = await trino.run(`DESCRIBE ${qualified(HIVE_CATALOG, table)}`);
+  return result.rows.map((r) => ({ name: String(r[0]), type: hiveTypeName(String(r[1])), comment: r[3] === null || r[3] === undefined ? "" : String(r[3]) }));
+}
+
+/** Trino's type name → Hive's (`varchar` → `string`, `row(a bigint)` → `struct<a:bigint>`, …). */
+export function hiveTypeName(type: string): string {
+  const t = type.trim();
+  const open = t.indexOf("(");
+  const base = (open < 0 ? t : t.slice(0, open)).trim();
+  const args = open < 0 ? [] : splitTop(t.slice(open + 1, t.lastIndexOf(")")));
+  switch (base) {
+    case "varchar":
+      return "string";
+    case "integer":
+      return "int";
+    case "real":
+      return "float";
+    case "varbinary":
+      return "binary";
+    case "timestamp":
+      return "timestamp";
+    case "array":
+      return `array<${hiveTypeName(args[0] ?? "varchar")}>`;
+    case "map":
+      return `map<${hiveTypeName(args[0] ?? "varchar")},${hiveTypeName(args[1] ?? "varchar")}>`;
+    case "row":
+      return `struct<${rowFields(t).map((f) => `${f.name}:${hiveTypeName(f.type)}`).join(",")}>`;
+    default:
+      return t.replaceAll(" ", "");
+  }
+}
+
+/** Hive's SHOW pattern: `*` any characters, `|` alternatives, case-insensitive. */
+function hivePattern(pattern: string | undefined): (name: string) => boolean {
+  if (pattern === undefined) return () => true;
+  const alternatives = pattern.split("|").map((p) => p.trim().replace(/[.+?^${}()[\]\\]/g, "\\$&").replaceAll("*", ".*"));
+  const re = new RegExp(`^(?:${alternatives.join("|")})$`, "i");
+  return (name) => re.test(name);
 }
 
 function fromTrino(result: TrinoResult): Result {

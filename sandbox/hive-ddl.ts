@@ -8,7 +8,8 @@
  * - `CREATE EXTERNAL TABLE [IF NOT EXISTS] t (cols) [PARTITIONED BY (cols)] STORED AS PARQUET LOCATION '…'`
  * - `CREATE TABLE [IF NOT EXISTS] t (cols) [PARTITIONED BY (transforms)] LOCATION '…' TBLPROPERTIES ('table_type'='ICEBERG', …)`
  * - `ALTER TABLE t ADD COLUMNS (cols)`, `DROP TABLE [IF EXISTS] t`
- * - `SHOW TABLES [IN db]`, `SHOW DATABASES|SCHEMAS`
+ * - `SHOW TABLES [IN db] ['pattern']`, `SHOW DATABASES|SCHEMAS [LIKE 'pattern']`,
+ *   `SHOW COLUMNS {FROM|IN} t [{FROM|IN} db]`, `DESCRIBE t`
  *
  * Anything else Athena would send to its Hive parser fails with a message saying the sandbox
  * does not translate it, so an unsupported shape is never silently mis-run.
@@ -37,8 +38,10 @@ export type Routed =
   | { readonly kind: "createTable"; readonly table: TableName; readonly format: "hive" | "iceberg"; readonly sql: string }
   | { readonly kind: "addColumns"; readonly table: TableName; readonly columns: readonly HiveColumn[] }
   | { readonly kind: "dropTable"; readonly table: TableName; readonly ifExists: boolean }
-  | { readonly kind: "showTables"; readonly catalog: string; readonly database: string }
-  | { readonly kind: "showDatabases"; readonly catalog: string };
+  | { readonly kind: "showTables"; readonly catalog: string; readonly database: string; readonly pattern?: string }
+  | { readonly kind: "showDatabases"; readonly catalog: string; readonly pattern?: string }
+  | { readonly kind: "showColumns"; readonly table: TableName }
+  | { readonly kind: "describe"; readonly table: TableName };
 
 export interface HiveColumn {
   readonly name: string;
@@ -204,13 +207,27 @@ class Parser {
     }
     if (first === "SHOW") {
       if (this.#take("TABLES")) {
-        if (this.#take("IN") || this.#take("FROM")) {
-          const [catalog, database] = this.#databaseName();
-          return { kind: "showTables", catalog, database };
-        }
-        return { kind: "showTables", catalog: this.#catalog(), database: this.#defaultDatabase() };
+        let [catalog, database] = [this.#catalog(), ""];
+        if (this.#take("IN") || this.#take("FROM")) [catalog, database] = this.#databaseName();
+        else database = this.#defaultDatabase();
+        const pattern = this.#peek()?.kind === "string" ? this.#string() : undefined;
+        return { kind: "showTables", catalog, database, ...(pattern !== undefined ? { pattern } : {}) };
       }
-      if (this.#take("DATABASES") || this.#take("SCHEMAS")) return { kind: "showDatabases", catalog: this.#catalog() };
+      if (this.#take("DATABASES") || this.#take("SCHEMAS")) {
+        this.#take("LIKE");
+        const pattern = this.#peek()?.kind === "string" ? this.#string() : undefined;
+        return { kind: "showDatabases", catalog: this.#catalog(), ...(pattern !== undefined ? { pattern } : {}) };
+      }
+      if (this.#take("COLUMNS")) {
+        if (!this.#take("IN")) this.#expect("FROM");
+        const parts = this.#nameParts();
+        if (this.#take("IN") || this.#take("FROM")) parts.unshift(this.#identifier());
+        return { kind: "showColumns", table: this.#tableFrom(parts) };
+      }
+    }
+    if (first === "DESCRIBE") {
+      if (this.#take("EXTENDED") || this.#take("FORMATTED")) throw this.#unsupported("DESCRIBE EXTENDED/FORMATTED");
+      return { kind: "describe", table: this.#tableName() };
     }
     throw this.#unsupported(`${first} ${this.#peek()?.text ?? ""}`.trim());
   }
@@ -390,7 +407,10 @@ class Parser {
   }
 
   #tableName(): TableName {
-    const parts = this.#nameParts();
+    return this.#tableFrom(this.#nameParts());
+  }
+
+  #tableFrom(parts: readonly string[]): TableName {
     if (parts.length > 3) throw this.#error("a table name has at most three parts");
     const table = parts.at(-1)!;
     const database = parts.length >= 2 ? parts.at(-2)! : this.#defaultDatabase();

@@ -29,7 +29,7 @@ export interface TrinoOptions {
   readonly s3: TrinoS3;
   /** JVM heap, e.g. "3G" (default; the most the CI machine can spare). */
   readonly maxHeap?: string;
-  /** Milliseconds to wait for the server to answer queries (default 180 s). */
+  /** Milliseconds to wait for the server to answer queries (default 300 s). */
   readonly startTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
@@ -57,6 +57,10 @@ export async function startTrino(options: TrinoOptions): Promise<TrinoServer> {
     stdio: ["ignore", "pipe", "pipe"],
     detached: false,
   });
+  // A parent that exits without stop() (a crash, an uncaught error) must not leave the JVM behind.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line.trim() !== "") tail.push(line);
@@ -66,14 +70,14 @@ export async function startTrino(options: TrinoOptions): Promise<TrinoServer> {
   child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const client = new TrinoClient(url);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 300_000);
   let exited = false;
   child.once("exit", () => (exited = true));
   for (;;) {
     if (exited) throw new Error(`Trino exited during start-up:\n${tail.join("\n")}`);
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new Error(`Trino did not answer within ${(options.startTimeoutMs ?? 180_000) / 1000} s:\n${tail.join("\n")}`);
+      throw new Error(`Trino did not answer within ${(options.startTimeoutMs ?? 300_000) / 1000} s:\n${tail.join("\n")}`);
     }
     if (await isReady(url)) {
       try {

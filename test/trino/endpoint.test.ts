@@ -68,6 +68,21 @@ describe("the sandbox's Athena endpoint", () => {
     expect(await trinoRows(`SELECT CAST(ts AS varchar) AS ts FROM awsdatacatalog.${ds}.t`)).toEqual([{ ts: "2024-01-02 03:04:05.123456" }]);
   });
 
+  it("answers SHOW and DESCRIBE as Athena does (Hive names, no header row)", async () => {
+    const rows = async (sql: string) => (await athena.execute(sql)).rows;
+    expect(await rows(`SHOW TABLES IN \`${ds}\``)).toEqual([["t"]]);
+    expect(await rows(`SHOW TABLES IN ${ds} 't*|x'`)).toEqual([["t"]]);
+    expect(await rows(`SHOW TABLES IN ${ds} 'x*'`)).toEqual([]);
+    expect(await rows(`SHOW DATABASES LIKE '${ds}*'`)).toEqual([[ds]]);
+    expect(await rows(`SHOW COLUMNS IN ${ds}.t`)).toEqual([["id"], ["d"], ["ts"], ["b"], ["note"], ["at2"]]);
+    expect(await rows(`SHOW COLUMNS FROM t IN ${ds}`)).toEqual([["id"], ["d"], ["ts"], ["b"], ["note"], ["at2"]]);
+    const described = (await athena.execute(`DESCRIBE ${ds}.t`)).rows.map((r) => String(r[0]).split("\t").map((f) => f.trim()));
+    expect(described).toEqual([
+      ["id", "bigint", ""], ["d", "decimal(10,2)", ""], ["ts", "timestamp", ""], ["b", "binary", ""], ["note", "string", ""], ["at2", "timestamp", ""],
+    ]);
+    await expect(athena.execute(`DESCRIBE ${ds}.missing`)).rejects.toMatchObject({ code: UNDEFINED_RELATION });
+  });
+
   it("pages results like Athena: header row first, NextToken until the end", async () => {
     const page = (token?: string) => sdk.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: 4, ...(token ? { NextToken: token } : {}) }));
     const { QueryExecutionId: id } = await sdk.send(new StartQueryExecutionCommand({
