@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The crash tier has its own config (vitest.crash.config.ts, `npm run test:crash`).
-    exclude: ["**/node_modules/**", "test/crash/**"],
+    // Slower tiers have their own configs and npm scripts: the crash tier (vitest.crash.config.ts,
+    // `npm run test:crash`) and the Trino tier (vitest.trino.config.ts, `npm run test:trino`).
+    exclude: ["**/node_modules/**", "test/crash/**", "test/trino/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
