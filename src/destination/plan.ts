@@ -103,6 +103,8 @@ export type LoadStep =
   | { readonly kind: "insertFromStaging"; readonly target: TableRef; readonly staging: TableRef; readonly columns: readonly string[] }
   /** `DELETE FROM table WHERE 1=1` (Iceberg replace; Athena has no TRUNCATE). */
   | { readonly kind: "deleteAll"; readonly table: TableRef }
+  /** `DELETE FROM table WHERE column IN (values)`: `pipeline drop` on dlt's Iceberg tables; no values, no statement. */
+  | { readonly kind: "deleteRows"; readonly table: TableRef; readonly column: string; readonly values: readonly string[] }
   /**
    * dlt's `delete-insert` merge of a table chain through helper tables in the staging database
    * (Athena has neither temporary tables nor correlated DELETE): delete the target rows whose keys
@@ -172,6 +174,7 @@ export function tablesWrittenBy(step: LoadStep): TableRef[] {
     case "addColumns":
     case "dropTable":
     case "deleteAll":
+    case "deleteRows":
     case "recordSchema":
     case "recordLoad":
       return [step.table];

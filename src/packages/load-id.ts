@@ -36,6 +36,7 @@ export function createLoadIdGenerator(clock: Clock = systemClock): LoadIdGenerat
   };
 }
 
+// Module state, kept: load ids must increase across every pipeline of the process, whatever the clock.
 let processLast = -1n;
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveConfig } from "../config/resolve.js";
 import type { ResolvedConfig } from "../config/resolve.js";
-import { ConfigError, DltAthenaError, LoadError, UsageError } from "../errors.js";
+import { ConfigError, DltAthenaError, InterruptedError, LoadError, UsageError } from "../errors.js";
 import { Extractor } from "../extract/extract.js";
 import { createLoadPackage, listLoadPackages, openLoadPackage } from "../packages/load-package.js";
 import type { LoadPackage } from "../packages/load-package.js";
@@ -508,11 +508,27 @@ function reasonOf(error: unknown): string {
   return `${message}${code}`;
 }
 
+/** What a failed load step leaves: the package is still pending, the next run loads it first. */
+export const LOAD_NEXT_ACTION = "The load package stays pending; run again to resume it.";
+
+/**
+ * A step's error, naming the step and, for a load, the load id and the next action (as dlt's
+ * `PipelineStepFailed` and job errors do). Our errors keep their code and kind (so their exit code);
+ * an interrupt passes through as it is.
+ */
 function wrapStepError(step: "extract" | "load", error: unknown, loadId?: string): Error {
-  if (error instanceof DltAthenaError) return error;
+  if (error instanceof InterruptedError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const where = loadId ? ` (load package ${loadId}; run again to complete it)` : "";
-  return new LoadError(`${step}_failed`, `Pipeline step ${step} failed${where}: ${message}`, { cause: error, meta: { step, ...(loadId ? { loadId } : {}) } });
+  if (loadId === undefined) {
+    if (error instanceof DltAthenaError) return error;
+    return new LoadError(`${step}_failed`, `Pipeline step ${step} failed: ${message}`, { cause: error, meta: { step } });
+  }
+  const text = `Pipeline step ${step} failed for load package ${loadId}: ${message}\n${LOAD_NEXT_ACTION}`;
+  if (!(error instanceof DltAthenaError)) return new LoadError(`${step}_failed`, text, { cause: error, meta: { step, loadId } });
+  const options = { cause: error, meta: { ...error.meta, step, loadId }, isTransient: error.isTransient };
+  if (error.kind === "config") return new ConfigError(error.code, text, options);
+  if (error.kind === "usage") return new UsageError(error.code, text, options);
+  return new LoadError(error.code, text, options);
 }
 
 /**

@@ -30,6 +30,7 @@ const REDUCIBLE = /[+\-*@|]/g;
 
 // Data keys repeat on every row; like dlt's `lru_cache`, remember recent results (bounded).
 const CACHE_LIMIT = 10_000;
+// Module state, kept: pure-function memo caches (bounded by CACHE_LIMIT), shared by every schema.
 const pathCache = new Map<string, string>();
 const identifierCache = new Map<string, string>();
 

@@ -4,6 +4,7 @@
  * (after the statements of an insert committed, before the journal records it). Unset, it costs
  * one environment lookup. Points are listed where {@link killPoint} is called.
  */
+// Module state, kept: the crash-test hook counts how often each point was reached in this process.
 const counts = new Map<string, number>();
 
 /**

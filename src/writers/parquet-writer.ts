@@ -75,6 +75,8 @@ interface OpenFile {
   readonly appender: DuckDBAppender;
 }
 
+// Module state, kept: writers of one DuckDB instance share its catalog, so buffer table names
+// must be unique per process, not per writer (the random file id alone could repeat).
 let tableCounter = 0;
 
 /**

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { DltAthenaError, UsageError } from "../../errors.js";
 import { UNDEFINED_RELATION } from "../../destination/sql-client.js";
-import type { SqlClient } from "../../destination/sql-client.js";
+import type { LoadStep } from "../../destination/plan.js";
 import { listLoadPackages } from "../../packages/load-package.js";
 import type { StoredSchema } from "../../schema/types.js";
 import { datasetKeyPrefix } from "../../staging/bucket-url.js";
@@ -10,8 +10,9 @@ import { terminalPrompter } from "../prompt.js";
 import type { Prompter } from "../prompt.js";
 import { openCliEngine } from "./destination-engine.js";
 import type { CliEngine } from "./destination-engine.js";
-import { formatDropPreview, planDrop } from "./drop-plan.js";
-import type { DropPlan } from "./drop-plan.js";
+import { planDrop } from "../../destination/drop-plan.js";
+import type { DropPlan } from "../../destination/drop-plan.js";
+import { formatDropPreview } from "./drop-preview.js";
 import { datasetOf } from "./pipeline-context.js";
 import type { PipelineContext } from "./pipeline-context.js";
 import { forEachLimit } from "../../util/concurrency.js";
@@ -110,13 +111,10 @@ async function executeDrop(
   engine: CliEngine,
   settings: { readonly datasetName: string; readonly layout: string; readonly maxConcurrency: number },
 ): Promise<{ dropped: string[]; files: number }> {
-  for (const statement of plan.cleanup) await runIgnoringMissing(engine.client, statement.sql);
+  for (const { step } of plan.cleanup) await runStepIgnoringMissing(engine, step);
   const dropped: string[] = [];
   await forEachLimit(plan.dropSteps, settings.maxConcurrency, async (step) => {
-    const compiled = engine.dialect.compileStep(step);
-    if (compiled.kind !== "sql") return;
-    for (const sql of compiled.statements) await runIgnoringMissing(engine.client, sql);
-    dropped.push(`${step.table.database}.${step.table.table}`);
+    if (await runStepIgnoringMissing(engine, step)) dropped.push(`${step.table.database}.${step.table.table}`);
   });
   const { deleteTableFiles } = await import("../../staging/replace.js");
   // Only the dataset's folder, only the Hive tables' folders; the guard in deleteTableFiles
@@ -127,14 +125,21 @@ async function executeDrop(
   return { dropped: dropped.sort(), files: deleted.length };
 }
 
-/** A missing table or database means there is nothing to delete there. */
-async function runIgnoringMissing(client: SqlClient, sql: string): Promise<void> {
-  try {
-    await client.execute(sql);
-  } catch (error) {
-    if (error instanceof DltAthenaError && error.code === UNDEFINED_RELATION) return;
-    throw error;
+/**
+ * Runs a step as the engine's dialect compiles it; a missing table or database means there is
+ * nothing to delete there. Returns whether the step compiled to SQL.
+ */
+async function runStepIgnoringMissing(engine: CliEngine, step: LoadStep): Promise<boolean> {
+  const compiled = engine.dialect.compileStep(step);
+  if (compiled.kind !== "sql") return false;
+  for (const statement of compiled.statements) {
+    try {
+      await engine.client.execute(statement);
+    } catch (error) {
+      if (!(error instanceof DltAthenaError && error.code === UNDEFINED_RELATION)) throw error;
+    }
   }
+  return true;
 }
 
 function emptyResult(ctx: PipelineContext, datasetName: string): DropResult {

@@ -4,8 +4,8 @@
  * hands the files over.
  */
 import type { JobState, PackageState } from "../../packages/load-package.js";
-import { DLT_LOADS_TABLE, DLT_STATE_TABLE, DLT_VERSION_TABLE } from "../../schema/types.js";
-import type { ColumnSchema, StoredSchema, TableFormat, TableSchema, WriteDisposition } from "../../schema/types.js";
+import { effectiveTableFormat, hasTableData, rootTableOf } from "../../destination/drop-plan.js";
+import type { ColumnSchema, StoredSchema, TableFormat, WriteDisposition } from "../../schema/types.js";
 
 export interface TableSummary {
   readonly name: string;
@@ -82,8 +82,6 @@ export interface PipelineInfo {
   readonly config: readonly { readonly key: string; readonly value: unknown; readonly source: string }[];
 }
 
-const DLT_TABLES = new Set([DLT_VERSION_TABLE, DLT_LOADS_TABLE, DLT_STATE_TABLE]);
-
 /**
  * The tables of a schema with the disposition and format they load with: a child follows its
  * root; dlt's own tables are Iceberg; other tables are Hive unless hinted or `force_iceberg`.
@@ -93,29 +91,17 @@ const DLT_TABLES = new Set([DLT_VERSION_TABLE, DLT_LOADS_TABLE, DLT_STATE_TABLE]
  */
 export function summarizeSchema(schema: StoredSchema, forceIceberg: boolean): SchemaSummary {
   const tables = Object.values(schema.tables).map((table): TableSummary => {
-    const root = rootOf(table, schema);
-    const isDlt = DLT_TABLES.has(table.name);
+    const root = rootTableOf(table, schema);
     return {
       name: table.name,
       ...(table.parent ? { parent: table.parent } : {}),
       columns: Object.keys(table.columns).length,
       write_disposition: root.writeDisposition ?? "append",
-      table_format: isDlt || table.locationTag !== undefined ? "iceberg" : (root.tableFormat ?? (forceIceberg ? "iceberg" : "hive")),
-      has_data: table.seenData === true || table.name === DLT_VERSION_TABLE || table.name === DLT_LOADS_TABLE,
+      table_format: effectiveTableFormat(table, schema, forceIceberg),
+      has_data: hasTableData(table),
     };
   });
   return { name: schema.name, version: schema.version, version_hash: schema.versionHash, tables };
-}
-
-/** Follows `parent` links to the root table (a broken chain stops at the last table found). */
-export function rootOf(table: TableSchema, schema: StoredSchema): TableSchema {
-  let current = table;
-  for (let depth = 0; current.parent && depth < 100; depth++) {
-    const parent = schema.tables[current.parent];
-    if (!parent) break;
-    current = parent;
-  }
-  return current;
 }
 
 /** How `info` names a package state. */

@@ -21,6 +21,8 @@ type StepOf<K extends LoadStepKind> = Extract<LoadStep, { kind: K }>;
 type Compilers = { readonly [K in LoadStepKind]: (step: StepOf<K>) => CompiledStep };
 
 const sql = (...statements: string[]): CompiledStep => ({ kind: "sql", statements });
+/** `= 'a'` for one literal, `IN ('a', 'b')` for more. */
+const inList = (literals: readonly string[]): string => (literals.length === 1 ? `= ${literals[0]}` : `IN (${literals.join(", ")})`);
 
 const columnDdl = (columns: readonly PlannedColumn[], format: TableFormat, table: string) =>
   columns.map((c) => `${quoteDdlIdentifier(c.name)} ${athenaType(c, format, table)}`).join(", ");
@@ -48,6 +50,8 @@ const compilers: Compilers = {
     return sql(`INSERT INTO ${qualifyDml(s.target)}(${cols}) SELECT ${cols} FROM ${qualifyDml(s.staging)}`);
   },
   deleteAll: (s) => sql(`DELETE FROM ${qualifyDml(s.table)} WHERE 1=1`),
+  deleteRows: (s) =>
+    s.values.length === 0 ? sql() : sql(`DELETE FROM ${qualifyDml(s.table)} WHERE ${q(s.column)} ${inList(s.values.map(quoteLiteral))}`),
   mergeDeleteInsert: (s) => sql(...compileDeleteInsert(s)),
   mergeUpsert: (s) => sql(...compileUpsert(s)),
   recordSchema: (s) => sql(compileRecordSchema(s)),

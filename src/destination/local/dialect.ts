@@ -80,6 +80,9 @@ export function compileDuckDBStep(step: LoadStep, bucket: LocalBucket): Compiled
       return sql(insertSelect({ target: step.target, staging: step.staging, columns: step.columns }));
     case "deleteAll":
       return sql(`DELETE FROM ${qualifiedName(step.table)}`);
+    case "deleteRows":
+      if (step.values.length === 0) return sql();
+      return sql(`DELETE FROM ${qualifiedName(step.table)} WHERE ${qi(step.column)} ${step.values.length === 1 ? `= ${qs(step.values[0]!)}` : `IN (${step.values.map(qs).join(", ")})`}`);
     case "mergeDeleteInsert":
       return { kind: "sql", statements: mergeDeleteInsertSql(step) };
     case "mergeUpsert":

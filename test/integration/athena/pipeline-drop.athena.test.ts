@@ -78,7 +78,7 @@ describe("pipeline drop on Athena", () => {
   it("deletes schema versions and state rows, then drops tables in both databases, then Hive files", async () => {
     await runPipelineCommand(io(), "shop", "drop", { yes: true, json: true });
     const [versions, state, ...drops] = server.queries;
-    expect(versions).toBe(`DELETE FROM "awsdatacatalog"."shop_data"."_dlt_version" WHERE "schema_name" IN ('shop')`);
+    expect(versions).toBe(`DELETE FROM "awsdatacatalog"."shop_data"."_dlt_version" WHERE "schema_name" = 'shop'`);
     expect(state).toBe(`DELETE FROM "awsdatacatalog"."shop_data"."_dlt_pipeline_state" WHERE "pipeline_name" = 'shop'`);
     expect([...drops].sort()).toEqual([
       "DROP TABLE IF EXISTS `awsdatacatalog`.`shop_data`.`customers`",

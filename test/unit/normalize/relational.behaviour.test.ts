@@ -34,12 +34,26 @@ describe("relational normalizer behaviour", () => {
     expect(tables).toEqual(["t", "t__b", "t__b", "t__b__c"]);
   });
 
-  it("yields rows lazily, one item at a time", () => {
-    let pulled = 0;
-    const items = { get list() { pulled++; return [1, 2, 3]; } };
-    const gen = normalizeItem(items, ctx);
+  it("yields rows lazily: a nested row is built only when it is pulled", () => {
+    const read: string[] = [];
+    const child = (name: string) => ({ get v() { read.push(name); return name; } });
+    const gen = normalizeItem({ id: 1, list: [child("a"), child("b")], more: [child("c")] }, ctx);
+    expect(gen.next().value?.[0]).toBe("t");
+    expect(read).toEqual([]);
+    expect(gen.next().value?.[1]).toMatchObject({ v: "a" });
+    expect(read).toEqual(["a"]);
+    expect(gen.next().value?.[1]).toMatchObject({ v: "b" });
+    expect(read).toEqual(["a", "b"]);
+    expect(gen.next().value?.[1]).toMatchObject({ v: "c" });
+    expect(gen.next().done).toBe(true);
+  });
+
+  it("builds no nested row when the consumer skips the root's lists", () => {
+    const read: string[] = [];
+    const gen = normalizeItem({ id: 1, list: [{ get v() { read.push("a"); return 1; } }] }, ctx);
     gen.next();
-    expect(pulled).toBe(1);
+    expect(gen.next(false).done).toBe(true);
+    expect(read).toEqual([]);
   });
 
   it("keeps every nested value whole with max nesting 0", () => {

@@ -102,7 +102,9 @@ describe("pipeline.run", () => {
 
   it("leaves an interrupted load's package on disk and completes it on the next run first", async () => {
     destination.failNext = new Error("network went away");
-    await expect(newPipeline().run([{ id: 1 }], { tableName: "things" })).rejects.toThrow(/load package \d+\.\d+; run again/);
+    await expect(newPipeline().run([{ id: 1 }], { tableName: "things" })).rejects.toThrow(
+      /^Pipeline step load failed for load package \d+\.\d+: network went away\nThe load package stays pending; run again to resume it\.$/,
+    );
     const packages = join(dir, "pipelines", "shop", "packages");
     expect(readdirSync(packages).filter((n) => !n.startsWith("."))).toHaveLength(1);
     expect(destination.loads).toHaveLength(0);
@@ -111,6 +113,15 @@ describe("pipeline.run", () => {
     expect(info.packages).toHaveLength(2);
     expect(destination.loads).toHaveLength(2);
     expect((await rowsOf("things")).map((r) => r.id)).toEqual([1n, 2n]);
+  });
+
+  it("keeps the code of a load error and adds the load id, the step and the next action", async () => {
+    destination.failNext = new LoadError("athena_query_failed", "Athena said no.", { meta: { sql: "SELECT 1" }, isTransient: true });
+    const error = (await newPipeline().run([{ id: 1 }], { tableName: "things" }).catch((e: unknown) => e)) as LoadError;
+    const [loadId] = readdirSync(join(dir, "pipelines", "shop", "packages")).filter((n) => !n.startsWith("."));
+    expect(error).toBeInstanceOf(LoadError);
+    expect(error).toMatchObject({ code: "athena_query_failed", isTransient: true, meta: { sql: "SELECT 1", step: "load", loadId } });
+    expect(error.message).toBe(`Pipeline step load failed for load package ${loadId}: Athena said no.\nThe load package stays pending; run again to resume it.`);
   });
 
   it("keeps the state unchanged and says which step failed when a resource throws", async () => {

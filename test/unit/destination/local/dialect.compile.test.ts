@@ -41,6 +41,7 @@ const STEPS: Record<LoadStepKind, LoadStep> = {
   uploadFiles: { kind: "uploadFiles", files: [{ job: "orders.a.0.parquet", table: "orders", localPath: "/p/a.parquet", key: "shop_data/orders/1.a.parquet" }] },
   insertFromStaging: { kind: "insertFromStaging", target: orders, staging: staged, columns: ["id", "_dlt_id"] },
   deleteAll: { kind: "deleteAll", table: orders },
+  deleteRows: { kind: "deleteRows", table: t("shop_data", "_dlt_pipeline_state"), column: "pipeline_name", values: ["o'brien", "shop"] },
   mergeDeleteInsert: {
     kind: "mergeDeleteInsert",
     root: { target: orders, staging: staged, columns: ["id", "_dlt_id"] },
@@ -92,6 +93,10 @@ describe("the duckdb dialect", () => {
     ]);
     expect(statementsOf(STEPS.addColumns)).toEqual(['ALTER TABLE "awsdatacatalog"."shop_data"."orders" ADD COLUMN IF NOT EXISTS "coupon" VARCHAR']);
     expect(statementsOf(STEPS.deleteAll)).toEqual(['DELETE FROM "awsdatacatalog"."shop_data"."orders"']);
+    expect(statementsOf(STEPS.deleteRows)).toEqual([
+      `DELETE FROM "awsdatacatalog"."shop_data"."_dlt_pipeline_state" WHERE "pipeline_name" IN ('o''brien', 'shop')`,
+    ]);
+    expect(statementsOf({ kind: "deleteRows", table: orders, column: "id", values: [] })).toEqual([]);
     expect(statementsOf(STEPS.insertFromStaging)).toEqual([
       'INSERT INTO "awsdatacatalog"."shop_data"."orders" ("id", "_dlt_id") SELECT "id", "_dlt_id" FROM "awsdatacatalog"."shop_data_staging"."orders"',
     ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatDropPreview, planDrop } from "../../../src/cli/commands/drop-plan.js";
-import type { DropPlanInput } from "../../../src/cli/commands/drop-plan.js";
+import { formatDropPreview } from "../../../src/cli/commands/drop-preview.js";
+import { planDrop } from "../../../src/destination/drop-plan.js";
+import type { DropPlanInput } from "../../../src/destination/drop-plan.js";
 import { athenaDialect } from "../../../src/destination/athena/dialect.js";
 import { duckdbDialect } from "../../../src/destination/local/dialect.js";
 import { child, schemaOf, table } from "../destination/athena/fixtures.js";
@@ -21,6 +22,8 @@ const input = (overrides: Partial<DropPlanInput> = {}): DropPlanInput => ({
   forceIceberg: false,
   ...overrides,
 });
+
+const statementsOf = (compiled: ReturnType<typeof athenaDialect.compileStep>) => (compiled.kind === "sql" ? compiled.statements : []);
 
 const sqlOf = (plan: ReturnType<typeof planDrop>) =>
   plan.dropSteps.flatMap((step) => {
@@ -45,8 +48,12 @@ describe("planDrop", () => {
 
   it("deletes the schema versions and the pipeline's state rows with quoted literals", () => {
     const plan = planDrop(input({ pipelineName: "o'brien" }));
-    expect(plan.cleanup.map((c) => c.sql)).toEqual([
-      `DELETE FROM "awsdatacatalog"."shop_data"."_dlt_version" WHERE "schema_name" IN ('shop')`,
+    expect(plan.cleanup.map((c) => c.step)).toEqual([
+      { kind: "deleteRows", table: { catalog: "awsdatacatalog", database: "shop_data", table: "_dlt_version" }, column: "schema_name", values: ["shop"] },
+      { kind: "deleteRows", table: { catalog: "awsdatacatalog", database: "shop_data", table: "_dlt_pipeline_state" }, column: "pipeline_name", values: ["o'brien"] },
+    ]);
+    expect(plan.cleanup.flatMap((c) => statementsOf(athenaDialect.compileStep(c.step)))).toEqual([
+      `DELETE FROM "awsdatacatalog"."shop_data"."_dlt_version" WHERE "schema_name" = 'shop'`,
       `DELETE FROM "awsdatacatalog"."shop_data"."_dlt_pipeline_state" WHERE "pipeline_name" = 'o''brien'`,
     ]);
   });
