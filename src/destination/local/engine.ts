@@ -36,6 +36,7 @@ import { informationSchemaViews, rewriteInformationSchema } from "./information-
 import { QUERY_START, trinoColumnNames } from "./trino-columns.js";
 import { trinoFunctionMacros } from "./trino-functions.js";
 import { answerMetadataStatement, parseMetadataStatement } from "./trino-statements.js";
+import { quoteReservedIdentifiers } from "./trino-tokens.js";
 import { athenaTypeOf } from "./types.js";
 import { convertDuckDBValue } from "./values.js";
 
@@ -145,7 +146,7 @@ export class LocalEngine implements SqlClient {
     return this.#exclusive(async () => {
       if (this.#isClosed) throw new LoadError("local_engine_closed", "The local engine is closed.");
       const started = performance.now();
-      const text = rewriteInformationSchema(sql, this.catalog);
+      const text = rewriteInformationSchema(QUERY_START.test(sql) ? quoteReservedIdentifiers(sql) : sql, this.catalog);
       try {
         await this.#use(options.database);
         const touched = this.#touchedText(text);

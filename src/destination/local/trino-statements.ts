@@ -19,37 +19,14 @@ import { LoadError } from "../../errors.js";
 import { UNDEFINED_RELATION } from "../sql-client.js";
 import type { QueryResult } from "../sql-client.js";
 import { ENGINE_SCHEMA } from "./hive.js";
+import { tokenize } from "./trino-tokens.js";
+import type { Token } from "./trino-tokens.js";
 
 export type MetadataStatement =
   | { readonly kind: "showTables"; readonly database?: string; readonly pattern?: string }
   | { readonly kind: "showDatabases"; readonly pattern?: string }
   | { readonly kind: "showColumns"; readonly database?: string; readonly table: string }
   | { readonly kind: "describe"; readonly database?: string; readonly table: string };
-
-interface Token {
-  readonly kind: "word" | "name" | "string" | "dot" | "other";
-  /** Upper-cased keyword text for words; the unquoted value for names and strings. */
-  readonly text: string;
-  readonly value: string;
-}
-
-const TOKEN = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|`((?:[^`]|``)*)`|"((?:[^"]|"")*)"|'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_]*)|(\.)|(;)|(\S)/gy;
-
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(sql)) !== null) {
-    const [, backtick, quoted, string, word, dot, semicolon, other] = m;
-    if (backtick !== undefined) tokens.push({ kind: "name", text: backtick, value: backtick.replace(/``/g, "`") });
-    else if (quoted !== undefined) tokens.push({ kind: "name", text: quoted, value: quoted.replace(/""/g, '"') });
-    else if (string !== undefined) tokens.push({ kind: "string", text: string, value: string.replace(/''/g, "'") });
-    else if (word !== undefined) tokens.push({ kind: "word", text: word.toUpperCase(), value: word });
-    else if (dot !== undefined) tokens.push({ kind: "dot", text: ".", value: "." });
-    else if (semicolon === undefined && other !== undefined) tokens.push({ kind: "other", text: other, value: other });
-  }
-  return tokens;
-}
 
 const METADATA_START = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:show|describe|desc)\b/i;
 

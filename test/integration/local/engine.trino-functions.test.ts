@@ -215,6 +215,10 @@ describe("Trino array, map, JSON, regexp and aggregate functions on the local en
     expect(await value("7 % -3")).toBe(1);
     expect(await value("current_setting('TimeZone')")).toBe("UTC");
     expect(await value("arbitrary(3)")).toBe(3);
+    // Words DuckDB reserves name columns as on Trino.
+    const reserved = await engine.execute("SELECT at, limit FROM (VALUES (1, 2)) AS t(at, limit) ORDER BY at LIMIT 1");
+    expect(reserved.columns.map((c) => c.name)).toEqual(["at", "limit"]);
+    expect(reserved.rows).toEqual([[1, 2]]);
     expect(await value("array_join(ARRAY['a', 'b'], '-')")).toBe("a-b");
   });
 });

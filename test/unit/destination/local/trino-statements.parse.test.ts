@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { trinoColumnNames } from "../../../../src/destination/local/trino-columns.js";
 import { hivePatternRegex, hiveTypeName, parseMetadataStatement } from "../../../../src/destination/local/trino-statements.js";
+import { quoteReservedIdentifiers } from "../../../../src/destination/local/trino-tokens.js";
 
 describe("parseMetadataStatement", () => {
   it("reads each synopsis Athena documents, with any quoting and case", () => {
@@ -101,5 +102,25 @@ describe("trinoColumnNames", () => {
     expect(trinoColumnNames(await tree("SELECT 1, 2"), ["only one"])).toEqual(["only one"]);
     expect(trinoColumnNames({ error: true }, ["x"])).toEqual(["x"]);
     expect(trinoColumnNames(null, ["x"])).toEqual(["x"]);
+  });
+});
+
+describe("quoteReservedIdentifiers", () => {
+  it("quotes words DuckDB reserves where Trino reads them as column names", () => {
+    const cases: Array<[string, string]> = [
+      ["SELECT at, max(at) AS last_at FROM t", 'SELECT "at", max("at") AS last_at FROM t'],
+      ["SELECT limit, offset FROM t ORDER BY at DESC LIMIT 5 OFFSET 2", 'SELECT "limit", "offset" FROM t ORDER BY "at" DESC LIMIT 5 OFFSET 2'],
+      ["SELECT t.at AT TIME ZONE 'UTC' FROM t", "SELECT t.\"at\" AT TIME ZONE 'UTC' FROM t"],
+      ["SELECT window, count(*) OVER w FROM t WINDOW w AS (ORDER BY at)", 'SELECT "window", count(*) OVER w FROM t WINDOW w AS (ORDER BY "at")'],
+      ["SELECT trim(LEADING 'x' FROM leading), only FROM t FETCH FIRST 1 ROWS ONLY", 'SELECT trim(LEADING \'x\' FROM "leading"), "only" FROM t FETCH FIRST 1 ROWS ONLY'],
+      ["SELECT default, column, check, primary, unique FROM t", 'SELECT "default", "column", "check", "primary", "unique" FROM t'],
+    ];
+    for (const [sql, expected] of cases) expect(quoteReservedIdentifiers(sql), sql).toBe(expected);
+  });
+
+  it("leaves strings, quoted names, comments and other words alone", () => {
+    for (const sql of ["SELECT 'at limit' AS \"limit\" FROM t -- at", "SELECT created_at, atlas FROM t /* limit */", "SELECT 1 LIMIT ALL"]) {
+      expect(quoteReservedIdentifiers(sql), sql).toBe(sql);
+    }
   });
 });
