@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The crash tier has its own config (vitest.crash.config.ts, `npm run test:crash`).
-    exclude: ["**/node_modules/**", "test/crash/**"],
+    // The crash and parity tiers have their own configs (`npm run test:crash`, `npm run test:parity`).
+    exclude: ["**/node_modules/**", "test/crash/**", "test/parity/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
