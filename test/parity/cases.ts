@@ -75,6 +75,7 @@ export const CASES: readonly ParityCase[] = [
   one("nest_scalar_items", "nesting", { name: "numbers", data: [1, 2, 3] }),
   one("nest_mixed_list", "nesting", { name: "mixed", data: [{ id: 1, l: [1, "two", { three: 3 }] }] }),
   one("nest_null_items", "nesting", { name: "sparse", data: [{ id: 1, v: "a" }, null, { id: 2, v: "b" }] }),
+  one("names_collision_nested", "names", { name: "coll", data: [{ id: 1, a: { userName: "x" }, a__user_name: "y", "A User Name": "z" }] }),
   one("nest_list_in_dict", "nesting", { name: "profiles", data: [{ id: 1, meta: { langs: ["en", "de"], score: 3 } }] }),
   // --- names
   one("names_conventions", "names", {
@@ -98,8 +99,9 @@ export const CASES: readonly ParityCase[] = [
   }),
   one("infer_timestamp_strings", "timestamps", {
     name: "ts_strings",
-    data: [{ a: "2024-01-15T10:00:00+02:00", b: "2024-01-15 10:00:00", c: "2024-01-15T10:00:00.123456Z", e: "2024-01-15T10:00", f: "20240115T100000Z" }],
+    data: [{ a: "2024-01-15T10:00:00+02:00", b: "2024-01-15 10:00:00", c: "2024-01-15T10:00:00.123Z", e: "2024-01-15T10:00", f: "20240115T100000Z", g: "2024/01/15 10:00", h: "2024-W03-1", i: "10:00:00", j: "2024-01-15T1000" }],
   }),
+  one("timestamp_microseconds", "timestamps", { name: "ts_micros", data: [{ c: "2024-01-15T10:00:00.123456Z" }] }),
   one("infer_dates_objects", "timestamps", { name: "dates", data: [{ id: 1, at: date("2024-03-01T12:30:00.250Z") }, { id: 2, at: date("1999-12-31T23:59:59Z") }] }),
   one("infer_binary", "inference", { name: "blobs", data: [{ id: 1, data: { $bytes: "00ff10" } }] }),
   one("infer_nan_infinity", "coercions", { name: "floats", data: [{ id: 1, x: 1.5 }, { id: 2, x: { $float: "nan" } }, { id: 3, x: { $float: "inf" } }, { id: 4, x: { $float: "-inf" } }, { id: 5, x: "NaN" }] }),

@@ -47,16 +47,37 @@ describe("incremental cursor", () => {
     expect(state.last_value).toBe("2024-01-02");
   });
 
-  it("compares Date cursors with the ISO text they are stored as", () => {
+  it("stores Date cursors as dlt's typed datetime text and restores them as Dates", () => {
     const cursor = incremental<Date>("at");
     const state = cursor.bind(undefined);
     cursor.filter([{ at: new Date("2024-05-01T00:00:00.000Z") }], "r");
-    expect(state.last_value).toBe("2024-05-01T00:00:00.000Z");
+    expect(state.last_value).toBe("\uf0272024-05-01T00:00:00+00:00");
 
     const again = incremental<Date>("at");
     again.bind(JSON.parse(JSON.stringify(state)) as IncrementalState);
+    expect(again.lastValue).toEqual(new Date("2024-05-01T00:00:00.000Z"));
     const kept = again.filter([{ at: new Date("2024-04-30T00:00:00.000Z") }, { at: new Date("2024-05-02T00:00:00.000Z") }], "r");
     expect(kept).toHaveLength(1);
+    // Plain ISO text written by earlier versions still compares.
+    const old = incremental<Date>("at");
+    old.bind({ last_value: "2024-05-01T00:00:00.000Z", unique_hashes: [] });
+    expect(old.filter([{ at: new Date("2024-04-30T00:00:00.000Z") }], "r")).toHaveLength(0);
+  });
+
+  it("keeps bigint cursors bigint across runs, exactly beyond 2^53", () => {
+    const cursor = incremental<bigint>("n");
+    const state = cursor.bind(undefined);
+    cursor.filter([{ n: 9007199254740995n }], "r");
+    const again = incremental<bigint>("n");
+    again.bind(JSON.parse(JSON.stringify(state)) as IncrementalState);
+    expect(again.lastValue).toBe(9007199254740995n);
+    expect(again.filter([{ n: 9007199254740994n }, { n: 9007199254740997n }], "r")).toEqual([{ n: 9007199254740997n }]);
+    const small = incremental<bigint>("n");
+    const smallState = small.bind(undefined);
+    small.filter([{ n: 5n }], "r");
+    const smallAgain = incremental<bigint>("n");
+    smallAgain.bind(JSON.parse(JSON.stringify(smallState)) as IncrementalState);
+    expect(smallAgain.lastValue).toBe(5n);
   });
 
   it("names the resource and cursor path when an item lacks the cursor", () => {
