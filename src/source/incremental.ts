@@ -31,7 +31,7 @@ export interface IncrementalState {
 export class Incremental<T = unknown> {
   readonly cursorPath: string;
   readonly options: IncrementalOptions<T>;
-  private run: { start: unknown; seenAtStart: Set<string>; state: IncrementalState } | undefined;
+  private run: { start: unknown; seenAtStart: Set<string>; hasLegacyHashes: boolean; state: IncrementalState } | undefined;
   /** The resource's primary key, used for de-duplication when the cursor has none of its own. */
   private fallbackKey: string | readonly string[] | undefined;
 
@@ -73,7 +73,12 @@ export class Incremental<T = unknown> {
       bound.unique_hashes = [];
     }
     // The state holds dlt's typed JSON; the run compares restored values (Date, bigint).
-    this.run = { start: fromStateValue(bound.last_value), seenAtStart: new Set(bound.unique_hashes), state: bound };
+    this.run = {
+      start: fromStateValue(bound.last_value),
+      seenAtStart: new Set(bound.unique_hashes),
+      hasLegacyHashes: bound.unique_hashes.some((h) => h.length === LEGACY_HASH_LENGTH),
+      state: bound,
+    };
     return bound;
   }
 
@@ -91,7 +96,7 @@ export class Incremental<T = unknown> {
       if (this.options.endValue !== undefined && this.compare(value, this.options.endValue) >= 0) continue;
       const hash = this.hashOf(item);
       const atStart = run.start !== undefined && this.compare(value, run.start) === 0;
-      if (atStart && run.seenAtStart.has(hash)) continue;
+      if (atStart && (run.seenAtStart.has(hash) || (run.hasLegacyHashes && run.seenAtStart.has(this.legacyHashOf(item))))) continue;
       if (atStart) run.seenAtStart.add(hash);
       kept.push(item);
       if (this.isStateless) continue;
@@ -118,16 +123,52 @@ export class Incremental<T = unknown> {
     return func === "max" ? order : -order;
   }
 
-  private hashOf(item: unknown): string {
+  /** The key columns of the boundary de-duplication, or undefined for the whole item. */
+  private keyColumns(): string | readonly string[] | undefined {
     const own = this.options.primaryKey;
     // An empty key list turns de-duplication by key off: the whole item identifies it.
-    const key = own !== undefined ? (own.length === 0 ? undefined : own) : this.fallbackKey;
+    return own !== undefined ? (own.length === 0 ? undefined : own) : this.fallbackKey;
+  }
+
+  /**
+   * dlt's de-duplication hash (`digest_dedup_value`): shake-128, 9 bytes, base64 without padding,
+   * of the compact JSON (sorted keys, instants as epoch microseconds) of the key value (one key),
+   * the list of key values, or the whole item. The same hashes as dlt, so either tool continues
+   * the other's state at the boundary.
+   */
+  private hashOf(item: unknown): string {
+    const key = this.keyColumns();
+    const row = item as Record<string, unknown>;
+    const keyed = key === undefined ? item : typeof key === "string" ? row?.[key] : key.map((column) => row?.[column]);
+    return createHash("shake128", { outputLength: 9 }).update(dedupJson(keyed)).digest("base64").replace(/=+$/, "");
+  }
+
+  /** The hash earlier versions kept (22 characters), still matched when a state holds one. */
+  private legacyHashOf(item: unknown): string {
+    const key = this.keyColumns();
     const keyed =
       key === undefined
         ? item
         : (typeof key === "string" ? [key] : key).map((column) => (item as Record<string, unknown>)?.[column]);
     return createHash("sha256").update(stableJson(keyed)).digest("base64").slice(0, 22);
   }
+}
+
+const LEGACY_HASH_LENGTH = 22;
+
+/** Compact JSON as dlt hashes it: sorted keys, bigints as numbers, Dates as epoch microseconds. */
+function dedupJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return (BigInt(value.getTime()) * 1000n).toString();
+  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString("base64"));
+  if (Array.isArray(value)) return `[${value.map(dedupJson).join(",")}]`;
+  if (typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${dedupJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 /**
