@@ -276,4 +276,48 @@ export const CASES: readonly ParityCase[] = [
       { resources: [{ name: "prec", columns: { m: { data_type: "decimal", precision: 12, scale: 2 } }, data: [{ m: "1234567890.12" }] }] },
     ],
   },
+  // --- a mixed batch, as sources really look
+  one("mix_list_variants", "variants", { name: "mixv", data: [{ id: 1, vals: [1, "two", 3.5, true, null, { k: 1 }] }] }),
+  one("mix_nested_lists_of_dicts", "nesting", {
+    name: "deep",
+    data: [{ id: 1, groups: [{ name: "g1", members: [{ u: "a", roles: ["x"] }, { u: "b", roles: [] }] }, { name: "g2", members: [] }] }],
+  }),
+  one("mix_unicode_and_blank_keys", "names", { name: "uni", data: [{ "": 1, " ": 2, "名前": "n", "Ünïcödé": "u", "a  b": 3, "UPPER": 4 }] }),
+  one("mix_big_ints", "inference", { name: "bigs", data: [{ a: big("9223372036854775807"), b: big("-9223372036854775808"), c: 9007199254740991 }] }),
+  one("mix_empty_strings", "inference", { name: "empties2", data: [{ id: 1, s: "" }, { id: 2, s: " " }, { id: 3, s: "x" }] }),
+  one("mix_dates_in_children", "timestamps", { name: "sched", data: [{ id: 1, slots: [{ at: "2024-01-15T10:00:00Z" }, { at: "2024-01-16" }, { at: "later" }] }] }),
+  {
+    name: "mix_merge_nested_upsert_three_runs",
+    covers: "dispositions",
+    runs: [1, 2, 3].map((r) => ({
+      resources: [
+        {
+          name: "accounts",
+          write_disposition: { disposition: "merge", strategy: "upsert" } as const,
+          primary_key: "id",
+          table_format: "iceberg" as const,
+          data: [{ id: r, v: `v${r}`, tags: Array.from({ length: r }, (_, i) => `t${i}`) }, { id: 1, v: `again${r}`, tags: [] }],
+        },
+      ],
+    })),
+  },
+  {
+    name: "mix_replace_then_refill",
+    covers: "dispositions",
+    runs: [
+      { resources: [{ name: "snap4", write_disposition: "replace", data: [{ id: 1, l: [1] }] }] },
+      { resources: [{ name: "snap4", write_disposition: "replace", data: [] }] },
+      { resources: [{ name: "snap4", write_disposition: "replace", data: [{ id: 2, l: [2, 3] }] }] },
+    ],
+  },
+  {
+    name: "mix_incremental_nested_pk",
+    covers: "incremental",
+    runs: [
+      { resources: [{ name: "posts2", primary_key: "id", incremental: { cursor_path: "at" }, data: [{ id: 1, at: "2024-01-01T00:00:00Z", c: [{ t: "a" }] }, { id: 2, at: "2024-01-02T00:00:00Z", c: [] }] }] },
+      { resources: [{ name: "posts2", primary_key: "id", incremental: { cursor_path: "at" }, data: [{ id: 2, at: "2024-01-02T00:00:00Z", c: [{ t: "b" }] }, { id: 3, at: "2024-01-03T00:00:00Z", c: [{ t: "c" }] }] }] },
+    ],
+  },
+  one("mix_decimal_objects", "hints", { name: "prices", columns: { p: { data_type: "decimal", precision: 12, scale: 4 } }, data: [{ p: { $decimal: "1.5" } }, { p: "2.25" }, { p: 3 }, { p: 4.125 }] }),
+  one("mix_binary_hint", "coercions", { name: "bins", columns: { b: { data_type: "binary" } }, data: [{ b: "0x0102" }, { b: "AQI=" }, { b: { $bytes: "ff" } }] }),
 ];
