@@ -2,6 +2,7 @@ import type { LoadPackage } from "../packages/load-package.js";
 import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
+import { parseJobFileName } from "../packages/job-file-name.js";
 import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
@@ -74,9 +75,18 @@ function revivePlan(text: unknown): LoadPlan {
   ) as LoadPlan;
 }
 
-/** The package's Parquet files, whatever state their job is in. */
+/**
+ * The package's Parquet files, whatever state their job is in. The table comes from the job
+ * manifest: a file name carries a shortened name for very long tables.
+ */
 export async function packageFiles(pkg: LoadPackage): Promise<PackageFile[]> {
-  return (await pkg.listJobs()).map((job) => ({ job: job.name, table: job.table, localPath: job.path, fileId: job.fileId }));
+  const manifest = (await pkg.readJSON<JobManifestEntry[]>(JOB_MANIFEST)) ?? [];
+  const tableOfFile = new Map<string, string>();
+  for (const entry of manifest) {
+    const fileId = parseJobFileName(entry.job)?.fileId;
+    if (fileId !== undefined) tableOfFile.set(fileId, entry.table);
+  }
+  return (await pkg.listJobs()).map((job) => ({ job: job.name, table: tableOfFile.get(job.fileId) ?? job.table, localPath: job.path, fileId: job.fileId }));
 }
 
 /**

@@ -40,7 +40,12 @@ export interface ExtractResult {
   readonly items: Readonly<Record<string, number>>;
   /** Rows written per table. */
   readonly rows: Readonly<Record<string, number>>;
+  /** What the run should tell the user (keys that collapsed into one column). */
+  readonly warnings: readonly string[];
 }
+
+/** At most this many distinct collision warnings per extract. */
+const MAX_WARNINGS = 20;
 
 interface TableBuffer {
   rows: Row[];
@@ -60,6 +65,7 @@ export class Extractor {
   private readonly contexts = new Map<string, NormalizeContext>();
   private readonly resourceContexts = new Map<Resource, ResourceContext>();
   private readonly coerceOptionsByParent = new Map<string | undefined, CoerceRowOptions>();
+  private readonly warnings = new Set<string>();
 
   constructor(options: ExtractOptions) {
     this.options = options;
@@ -69,10 +75,17 @@ export class Extractor {
   async extract(resources: readonly Resource[]): Promise<ExtractResult> {
     try {
       const selected = new Set(resources);
+      // Hints first, for every table known up front: a refused hint stops the run before any data is read.
+      for (const resource of resources) {
+        if (typeof resource.options.tableName !== "function") {
+          this.normalizeContext(resource, normalizeTableIdentifier(resource.options.tableName ?? resource.name));
+        }
+      }
       for (const resource of resources) {
         if (resource.parent && selected.has(resource.parent)) continue; // fed by its parent below
         await this.extractResource(resource, resources);
       }
+      await this.replaceEmptied(resources);
       for (const [table, buffer] of this.tables) {
         await this.flush(table, buffer);
         this.files.push(...(await buffer.writer.close()));
@@ -81,8 +94,37 @@ export class Extractor {
       await Promise.allSettled([...this.tables.values()].map((buffer) => buffer.writer.abort()));
       throw error;
     }
-    return { files: this.files, items: this.items, rows: this.rows };
+    return { files: this.files, items: this.items, rows: this.rows, warnings: [...this.warnings] };
   }
+
+  /**
+   * A `replace` resource that yielded nothing still replaces its table, as in dlt: the table (and
+   * so its nested tables) ends up empty. An empty file for the root table makes the load replace
+   * the chain; a table that never had data is left alone (there is nothing to empty).
+   */
+  private async replaceEmptied(resources: readonly Resource[]): Promise<void> {
+    const { schema } = this.options;
+    for (const resource of resources) {
+      if (typeof resource.options.tableName === "function") continue;
+      const table = normalizeTableIdentifier(resource.options.tableName ?? resource.name);
+      if (this.tables.has(table) || isDltName(table)) continue;
+      if (schema.writeDispositionOf(table) !== "replace" || schema.getTable(table)?.seenData !== true) continue;
+      const buffer = this.bufferOf(table, true, true);
+      const columns = Object.values(schema.getTable(table)?.columns ?? {});
+      await buffer.writer.write([], columns);
+    }
+  }
+
+  /** Remembers keys of one item that normalized onto the same column (the last value was kept). */
+  private readonly onCollision = (table: string, collisions: ReadonlyArray<readonly [string, string]>): void => {
+    for (const [column, key] of collisions) {
+      if (this.warnings.size >= MAX_WARNINGS) return;
+      this.warnings.add(
+        `table \`${table}\`: key \`${key}\` and an earlier key of the same item both normalize to column \`${column}\`; ` +
+          "the last value was kept (as dlt does) and the earlier one dropped. Rename one of the keys in the source to keep both.",
+      );
+    }
+  };
 
   private contextOf(resource: Resource): ResourceContext {
     const known = this.resourceContexts.get(resource);
@@ -92,7 +134,8 @@ export class Extractor {
     const cursor = resource.options.incremental;
     if (cursor) {
       const cursors = (state.incremental ??= {});
-      cursors[cursor.cursorPath] = cursor.bind(cursors[cursor.cursorPath]);
+      // Without a key of its own, the cursor de-duplicates by the resource's primary key (dlt).
+      cursors[cursor.cursorPath] = cursor.bind(cursors[cursor.cursorPath], resource.options.primaryKey);
     }
     const context = { state, ...(cursor ? { incremental: cursor } : {}) };
     this.resourceContexts.set(resource, context);
@@ -153,7 +196,7 @@ export class Extractor {
     if (!context) {
       const { schema } = this.options;
       schema.applyHints(table, resourceHints(resource));
-      context = normalizeContextFor(schema, table, this.options.loadId);
+      context = normalizeContextFor(schema, table, this.options.loadId, { onCollision: this.onCollision });
       this.contexts.set(table, context);
     }
     return context;
@@ -203,7 +246,7 @@ export class Extractor {
   }
 
   /** The table's buffer; a table first met with root rows writes `_dlt_load_id` as a constant. */
-  private bufferOf(table: string, isRoot: boolean): TableBuffer {
+  private bufferOf(table: string, isRoot: boolean, allowEmptyFile = false): TableBuffer {
     let buffer = this.tables.get(table);
     if (!buffer) {
       const { directory, instance, compression, maxRowsPerFile, maxBytesPerFile } = this.options;
@@ -216,6 +259,7 @@ export class Extractor {
           // The normalizer sets `_dlt_load_id` to the load id on every root row (nested rows have
           // none), so the writer can add it in the COPY instead of appending it row by row.
           ...(isRoot ? { constantColumns: { [C_DLT_LOAD_ID]: this.options.loadId } } : {}),
+          ...(allowEmptyFile ? { allowEmptyFile } : {}),
           ...(compression ? { compression } : {}),
           ...(maxRowsPerFile ? { maxRowsPerFile } : {}),
           ...(maxBytesPerFile ? { maxBytesPerFile } : {}),

@@ -20,7 +20,7 @@ export async function* pagesOf(produced: unknown): AsyncGenerator<Item[]> {
   if (value instanceof Promise) value = await value;
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
-    // An array given as data is a list of items, which may themselves be pages.
+    // An array given as data is a list of items, which may themselves be pages; null items are skipped.
     yield* batch(value);
     return;
   }
@@ -43,9 +43,12 @@ async function* batch(items: Iterable<unknown>): AsyncGenerator<Item[]> {
     if (Array.isArray(item)) {
       if (page.length > 0) yield page;
       page = [];
-      if (item.length > 0) yield item;
+      const items = withoutNulls(item);
+      if (items.length > 0) yield items;
       continue;
     }
+    // dlt skips `None` items: a null item is no row.
+    if (item === null || item === undefined) continue;
     page.push(item);
     if (page.length >= PAGE_SIZE) {
       yield page;
@@ -61,9 +64,11 @@ async function* batchAsync(items: AsyncIterable<unknown>): AsyncGenerator<Item[]
     if (Array.isArray(item)) {
       if (page.length > 0) yield page;
       page = [];
-      if (item.length > 0) yield item;
+      const items = withoutNulls(item);
+      if (items.length > 0) yield items;
       continue;
     }
+    if (item === null || item === undefined) continue;
     page.push(item);
     // An async source may be slow between items: hand over what we have at each page boundary.
     if (page.length >= PAGE_SIZE) {
@@ -72,6 +77,11 @@ async function* batchAsync(items: AsyncIterable<unknown>): AsyncGenerator<Item[]
     }
   }
   if (page.length > 0) yield page;
+}
+
+/** A page without its null items (allocates only when there are any). */
+function withoutNulls(page: Item[]): Item[] {
+  return page.includes(null) || page.includes(undefined) ? page.filter((item) => item !== null && item !== undefined) : page;
 }
 
 /** The pages of a resource that is not a transformer. */

@@ -36,6 +36,8 @@ export interface NormalizeContext {
   readonly isJsonColumn?: (table: string, column: string) => boolean;
   /** Random bytes for root `_dlt_id`s; inject for deterministic tests. */
   readonly random?: RandomSource;
+  /** Told of keys of one row that normalized onto the same column (`[column, key]`, the later key). */
+  readonly onCollision?: (table: string, collisions: ReadonlyArray<readonly [string, string]>) => void;
 }
 
 type ListsToVisit = Map<string, readonly [path: readonly string[], items: readonly unknown[]]>;
@@ -194,6 +196,7 @@ function buildRow(
 ): BuiltRow {
   const flat: Flattened = { row: {}, lists: undefined };
   flattenInto(frame, place.table, flat, dictRow, level, undefined);
+  if (flat.collisions !== undefined) frame.ctx.onCollision?.(place.table, flat.collisions);
   const row = flat.row;
   const isRoot = parentRowId === undefined;
   if (isRoot) {
@@ -243,9 +246,15 @@ function* normalizeList(
 interface Flattened {
   readonly row: Row;
   lists: ListsToVisit | undefined;
+  /** `[column, key]` pairs where a key normalized onto a column that already had a value. */
+  collisions?: Array<readonly [string, string]>;
 }
 
-/** Copies `dict` into `out.row`, nested dicts as `a__b` columns; lists are set aside in `out.lists`. */
+/**
+ * Copies `dict` into `out.row`, nested dicts as `a__b` columns; lists are set aside in `out.lists`.
+ * Like dlt's `_flatten`, a dict's own values come first and its nested dicts after them, taken
+ * from a stack (last met, first flattened): `{a: {b: 1}, c: 2}` gives `c, a__b`.
+ */
 function flattenInto(
   frame: Frame,
   table: string,
@@ -254,22 +263,46 @@ function flattenInto(
   level: number,
   path: readonly string[] | undefined,
 ): void {
-  for (const key of Object.keys(dict)) {
-    const value = dict[key];
-    const normKey = key.trim() === "" ? EMPTY_KEY_IDENTIFIER : normalizePath(key);
-    const column = path === undefined ? normKey : shortenFragments(...path, normKey);
-    const isList = Array.isArray(value);
-    if ((isList || isDict(value)) && !isKeptWhole(frame, table, column, level)) {
-      const childPath = path === undefined ? [normKey] : [...path, normKey];
-      if (isList) {
-        (out.lists ??= new Map()).set(column, [childPath, value]);
-      } else {
-        flattenInto(frame, table, out, value as Row, level + 1, childPath);
+  // Allocated only when a nested dict is met (most rows are flat).
+  let stack: Array<readonly [Readonly<Row>, number, readonly string[]]> | undefined;
+  let current = dict;
+  let currentLevel = level;
+  let currentPath = path;
+  for (;;) {
+    for (const key of Object.keys(current)) {
+      const value = current[key];
+      const normKey = key.trim() === "" ? EMPTY_KEY_IDENTIFIER : normalizePath(key);
+      const column = currentPath === undefined ? normKey : shortenFragments(...currentPath, normKey);
+      const isList = Array.isArray(value);
+      if ((isList || isDict(value)) && !isKeptWhole(frame, table, column, currentLevel)) {
+        const childPath = currentPath === undefined ? [normKey] : [...currentPath, normKey];
+        if (isList) {
+          (out.lists ??= new Map()).set(column, [childPath, value]);
+        } else {
+          (stack ??= []).push([value as Row, currentLevel + 1, childPath]);
+        }
+        continue;
       }
-      continue;
+      setColumn(out, column, key, value);
     }
-    out.row[column] = value;
+    const next = stack?.pop();
+    if (next === undefined) return;
+    [current, currentLevel, currentPath] = next;
   }
+}
+
+/**
+ * Sets a column of the flattened row. Keys that normalize to the same column (`userName`,
+ * `user_name`) collapse into one, the last value winning as in dlt; the collision is recorded in
+ * `out.collisions` (read by the extractor, which warns), so no value is dropped silently.
+ */
+function setColumn(out: Flattened, column: string, key: string, value: unknown): void {
+  const row = out.row;
+  const previous = row[column];
+  if (previous !== undefined && previous !== null && value !== null && value !== undefined) {
+    (out.collisions ??= []).push([column, key]);
+  }
+  row[column] = value;
 }
 
 function isKeptWhole(frame: Frame, table: string, column: string, level: number): boolean {
@@ -311,7 +344,7 @@ export function normalizeContextFor(
   schema: Schema,
   tableName: string,
   loadId: string,
-  options: Pick<NormalizeContext, "random" | "maxTableNesting"> = {},
+  options: Pick<NormalizeContext, "random" | "maxTableNesting" | "onCollision"> = {},
 ): NormalizeContext {
   const name = normalizePath(tableName);
   const root = schema.getTable(name);
@@ -328,5 +361,6 @@ export function normalizeContextFor(
     primaryKey,
     isJsonColumn: (table, column) => schema.isJsonColumn(table, column),
     random: options.random,
+    onCollision: options.onCollision,
   };
 }

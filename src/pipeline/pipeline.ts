@@ -399,6 +399,7 @@ export class Pipeline {
       }
       await pkg.writeJSON(JOB_MANIFEST, manifest);
       killPoint("extract:jobs");
+      if (result.warnings.length > 0) await pkg.writeJSON(EXTRACT_WARNINGS, result.warnings);
       schema.bumpVersion();
       await pkg.writeJSON(SCHEMA_BEFORE_FILE, schemaBefore);
       await pkg.writeSchema(schema.toJSON());
@@ -474,7 +475,8 @@ export class Pipeline {
       await pkg.setState("loaded");
       killPoint("load:loaded");
     }
-    return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: result.warnings };
+    const extractWarnings = (await pkg.readJSON<string[]>(EXTRACT_WARNINGS)) ?? [];
+    return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: [...extractWarnings, ...result.warnings] };
   }
 
   /**
@@ -507,6 +509,9 @@ function reasonOf(error: unknown): string {
   const code = error instanceof DltAthenaError ? ` [${error.code}]` : "";
   return `${message}${code}`;
 }
+
+/** The package file holding what extract warned about (shown with the package's load info). */
+const EXTRACT_WARNINGS = "extract-warnings.json";
 
 /** What a failed load step leaves: the package is still pending, the next run loads it first. */
 export const LOAD_NEXT_ACTION = "The load package stays pending; run again to resume it.";

@@ -4,7 +4,7 @@
  * are inferred, and the contract decides whether new tables, columns and variants are allowed.
  * Pure: it returns what would change; `Schema.coerceRow` commits it.
  */
-import { coerceValue, isCannotCoerce } from "./coerce.js";
+import { DECIMAL_DATA_LOSS, coerceValue, isCannotCoerce } from "./coerce.js";
 import { contractViolationError, isDltName, type ContractEntity, type ResolvedContract } from "./contracts.js";
 import { dltColumnSchema } from "./dlt-tables.js";
 import { inferDataType } from "./infer.js";
@@ -78,9 +78,12 @@ export function planRowCoercion(
     if (existing !== undefined) {
       // The common case, an existing column whose value fits: no placement object per value.
       const coerced = coerceValue(value, existing);
-      if (!isCannotCoerce(coerced)) {
+      if (typeof coerced !== "symbol") {
         out[existing.name] = coerced;
         continue;
+      }
+      if (coerced === DECIMAL_DATA_LOSS) {
+        throw decimalDataLossError(tableName, existing, value);
       }
     }
     const placed =
@@ -97,7 +100,67 @@ export function planRowCoercion(
       }
     }
   }
+  if (table !== undefined) {
+    const required = requiredColumnsOf(table);
+    if (required !== undefined) {
+      for (const [name, reason] of required) {
+        if (out[name] === undefined) throw notNullError(tableName, name, reason);
+      }
+    }
+  }
   return { kind: "ok", row: out, newColumns: newColumns ?? NO_NEW_COLUMNS, isNewTable };
+}
+
+type RequiredColumns = ReadonlyArray<readonly [name: string, reason: string]> | undefined;
+
+/** NOT NULL columns per table object (tables are immutable values, replaced on every change). */
+const requiredByTable = new WeakMap<TableSchema, RequiredColumns>();
+
+/**
+ * The columns every row of the table must have a value for: `nullable: false` columns and key
+ * hints (primary and merge keys are NOT NULL in dlt unless hinted nullable), also those still
+ * waiting for their first value. dlt's own columns are always set by the normalizer.
+ */
+function requiredColumnsOf(table: TableSchema): RequiredColumns {
+  if (requiredByTable.has(table)) return requiredByTable.get(table);
+  const required: Array<readonly [string, string]> = [];
+  for (const column of Object.values(table.columns)) {
+    if (column.nullable === false && column.variant !== true && !isDltName(column.name)) {
+      required.push([column.name, keyReason(column)]);
+    }
+  }
+  for (const [name, hint] of Object.entries(table.columnHints ?? {})) {
+    const isKey = hint.primaryKey === true || hint.mergeKey === true;
+    if (table.columns[name] === undefined && !isDltName(name) && (hint.nullable === false || (isKey && hint.nullable !== true))) {
+      required.push([name, keyReason(hint)]);
+    }
+  }
+  const result = required.length > 0 ? required : undefined;
+  requiredByTable.set(table, result);
+  return result;
+}
+
+function keyReason(column: ColumnHint): string {
+  return column.primaryKey === true ? "a primary key" : column.mergeKey === true ? "a merge key" : "hinted nullable: false";
+}
+
+function notNullError(table: string, column: string, reason: string): LoadError {
+  return new LoadError(
+    "null_in_not_null_column",
+    `Column \`${column}\` of table \`${table}\` is NOT NULL (${reason}) but a row has no value for it. ` +
+      `Give every row a value for \`${column}\`, or hint the column { nullable: true }.`,
+    { meta: { table, column } },
+  );
+}
+
+function decimalDataLossError(table: string, column: ColumnSchema, value: unknown): LoadError {
+  const type = `decimal(${column.precision ?? 38},${column.scale ?? 9})`;
+  return new LoadError(
+    "decimal_data_loss",
+    `The value ${String(value)} does not fit column \`${column.name}\` of table \`${table}\` (${type}) without data loss: ` +
+      "it has more digits than the column's scale or precision allows. Widen the column's precision/scale hint, or round the data.",
+    { meta: { table, column: column.name, dataType: type } },
+  );
 }
 
 const NO_NEW_COLUMNS: readonly ColumnSchema[] = Object.freeze([]);
@@ -122,6 +185,9 @@ function placeNewColumn(
   }
   const column = dltColumnSchema(key) ?? inferredColumn(key, value, table?.columnHints?.[key]);
   const coerced = coerceValue(value, column);
+  if (coerced === DECIMAL_DATA_LOSS) {
+    throw decimalDataLossError(tableName, column, value);
+  }
   if (isCannotCoerce(coerced)) {
     throw cannotCoerceError(tableName, key, column.dataType, value);
   }
@@ -142,6 +208,9 @@ function placeVariantColumn(
   const variant = columns[variantName];
   if (variant !== undefined) {
     const inVariant = coerceValue(value, variant);
+    if (inVariant === DECIMAL_DATA_LOSS) {
+      throw decimalDataLossError(tableName, variant, value);
+    }
     if (isCannotCoerce(inVariant)) {
       throw cannotCoerceError(tableName, variantName, variant.dataType, value);
     }
@@ -173,8 +242,8 @@ function inferredColumn(name: string, value: unknown, hint: ColumnHint | undefin
  */
 export function columnFromHint(name: string, dataType: DataType, hint: ColumnHint | undefined): ColumnSchema {
   const { dataType: _ignored, nullable, ...flags } = hint ?? {};
-  // Primary keys are NOT NULL in dlt unless the hint says otherwise.
-  const isNullable = nullable ?? !(flags.primaryKey === true);
+  // Primary and merge keys are NOT NULL in dlt unless the hint says otherwise.
+  const isNullable = nullable ?? !(flags.primaryKey === true || flags.mergeKey === true);
   const definedFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   return { name, dataType, nullable: isNullable, ...definedFlags };
 }

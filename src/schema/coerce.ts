@@ -12,17 +12,25 @@
  * | `date`      | `string` `YYYY-MM-DD`                                       |
  * | `time`      | `string` `HH:MM:SS[.fraction]`                              |
  * | `decimal`   | `string`, exact, plain digits; exactly `scale` fraction digits when the column has a scale |
- * | `json`      | `string` holding JSON text                                  |
+ * | `json`      | `string` holding JSON text (objects, arrays, or text that parses as JSON) |
  * | `binary`    | `Uint8Array` (a `Buffer` is passed through as is)           |
  */
 import { formatDecimal, integerDigits, parseDecimal, rescaleDecimal } from "./decimal.js";
-import { inferDataType, isInt64 } from "./infer.js";
-import { formatIsoDate, parseIsoTimestamp } from "./temporal.js";
+import { isInt64 } from "./infer.js";
+import { parseIsoLike } from "./iso8601.js";
+import { formatIsoDate } from "./temporal.js";
 import type { ColumnSchema, DataType } from "./types.js";
 
 /** Returned by {@link coerceValue} when the value does not fit the type. */
 export const CANNOT_COERCE: unique symbol = Symbol("cannot_coerce");
 export type CannotCoerce = typeof CANNOT_COERCE;
+
+/**
+ * Returned by {@link coerceValue} for a decimal that its column cannot hold without losing digits
+ * (more fraction digits than the scale, or more integer digits than the precision allows): dlt
+ * fails such a load ("data loss") instead of rounding, and so do we.
+ */
+export const DECIMAL_DATA_LOSS: unique symbol = Symbol("decimal_data_loss");
 
 /** The part of a column that coercion looks at. */
 export type CoercibleColumn = Pick<ColumnSchema, "dataType"> & Partial<Pick<ColumnSchema, "precision" | "scale">>;
@@ -50,7 +58,7 @@ export function coerceValue(value: unknown, column: CoercibleColumn): unknown {
     case "text":
       return toText(value);
     case "json":
-      return toJsonText(value);
+      return toJson(value);
     case "bigint":
       return toBigint(value);
     case "double":
@@ -96,24 +104,91 @@ function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
 }
 
 function toText(value: unknown): unknown {
-  // Most text values are already strings: skip inference, whose ISO-timestamp regex is the cost.
+  // Most text values are already strings: nothing to do.
   if (typeof value === "string") {
     return value;
   }
-  switch (inferDataType(value)) {
-    case "text":
-    case "timestamp":
-      return value instanceof Date ? value.toISOString() : value;
-    case "binary": {
-      const bytes = value as Uint8Array;
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-    }
-    case "json":
+  return textOf(value);
+}
+
+/**
+ * A non-string value as text, written the way dlt's `str()` writes the Python value: `True`,
+ * `1e+20`, `-0.0`, ISO date-times with `+00:00`, bytes as base64, objects as JSON.
+ *
+ * @example
+ * textOf(true); // "True"
+ * textOf(1e20); // "1e+20"
+ */
+export function textOf(value: unknown): string {
+  switch (typeof value) {
+    case "boolean":
+      return value ? "True" : "False";
+    case "number":
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : pythonFloatText(value);
+    case "bigint":
+      return value.toString();
+    case "object": {
+      if (value instanceof Date) return pythonIsoFormat(value);
+      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
       return toJsonText(value);
+    }
     default:
       return String(value);
   }
 }
+
+/**
+ * Python's `repr` of a float: the shortest digits that read back the same, in fixed notation for
+ * exponents -4…15 (always with a fraction, `3.0`) and scientific notation outside (`1e+20`, `1.5e-07`).
+ *
+ * @example
+ * pythonFloatText(-0); // "-0.0"
+ */
+export function pythonFloatText(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const [mantissa = "", exponentText = "0"] = value.toExponential().split("e");
+  const exponent = Number(exponentText);
+  const sign = mantissa.startsWith("-") ? "-" : "";
+  const digits = mantissa.replace("-", "").replace(".", "");
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+    const integer = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+    return `${sign}${integer}.${digits.slice(exponent + 1) || "0"}`;
+  }
+  const head = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${head}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+}
+
+/** Python's `datetime.isoformat()` of a UTC instant: fraction only when not zero, `+00:00`. */
+function pythonIsoFormat(date: Date): string {
+  const iso = date.toISOString();
+  const ms = date.getUTCMilliseconds();
+  return `${iso.slice(0, 19)}${ms === 0 ? "" : `.${String(ms).padStart(3, "0")}000`}+00:00`;
+}
+
+/** `json` columns take objects and arrays, and text that parses as JSON (dlt's `json.loads`). */
+function toJson(value: unknown): unknown {
+  if (typeof value === "string") {
+    try {
+      JSON.parse(value);
+      return value;
+    } catch {
+      return CANNOT_COERCE;
+    }
+  }
+  if (typeof value === "object" && value !== null && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    return toJsonText(value);
+  }
+  return CANNOT_COERCE;
+}
+
+// Python's int() and float() syntax: digits may be grouped with single underscores.
+const PY_INT = /^[+-]?\d(?:_?\d)*$/;
+const PY_HEX = /^0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*$/;
+const PY_FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+const PY_FLOAT_SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
 
 function toBigint(value: unknown): unknown {
   // Safe integers are always in int64 range: no bigint comparisons for the common case.
@@ -125,8 +200,11 @@ function toBigint(value: unknown): unknown {
     result = value;
   } else if (typeof value === "number" && Number.isInteger(value)) {
     result = BigInt(value);
-  } else if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) {
-    result = BigInt(value.trim());
+  } else if (typeof value === "string") {
+    // dlt: strip, then `0x…` as hexadecimal, else Python's int().
+    const text = value.trim();
+    if (PY_HEX.test(text)) result = BigInt(`0x${text.slice(2).replace(/_/g, "")}`);
+    else if (PY_INT.test(text)) result = BigInt(text.replace(/_/g, ""));
   }
   return result !== undefined && isInt64(result) ? result : CANNOT_COERCE;
 }
@@ -138,24 +216,38 @@ function toDouble(value: unknown): unknown {
   if (typeof value === "bigint") {
     return Number(value);
   }
-  if (typeof value === "string" && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) {
-    return Number(value);
+  if (typeof value === "string") {
+    // dlt: strip, then `0x…` as a hexadecimal integer, else Python's float() ("NaN", "inf" included).
+    const text = value.trim();
+    if (PY_FLOAT.test(text)) return Number(text.replace(/_/g, ""));
+    if (PY_HEX.test(text)) return Number(BigInt(`0x${text.slice(2).replace(/_/g, "")}`));
+    const special = PY_FLOAT_SPECIAL.exec(text);
+    if (special !== null) {
+      if (special[2]!.toLowerCase() === "nan") return Number.NaN;
+      return special[1] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    }
   }
   return CANNOT_COERCE;
 }
+
+const TRUE_TEXT = new Set(["yes", "true", "t", "y", "1"]);
+const FALSE_TEXT = new Set(["no", "false", "f", "n", "0"]);
 
 function toBool(value: unknown): unknown {
   if (typeof value === "boolean") {
     return value;
   }
-  if (value === 0 || value === 1 || value === 0n || value === 1n) {
-    return value === 1 || value === 1n;
+  // dlt: `bool()` of a number (any non-zero is true), `str2bool` of text.
+  if (typeof value === "number") {
+    return value !== 0;
+  }
+  if (typeof value === "bigint") {
+    return value !== 0n;
   }
   if (typeof value === "string") {
-    const lowered = value.trim().toLowerCase();
-    if (lowered === "true" || lowered === "false") {
-      return lowered === "true";
-    }
+    const lowered = value.toLowerCase();
+    if (TRUE_TEXT.has(lowered)) return true;
+    if (FALSE_TEXT.has(lowered)) return false;
   }
   return CANNOT_COERCE;
 }
@@ -165,7 +257,9 @@ function toTimestamp(value: unknown): unknown {
     return Number.isNaN(value.getTime()) ? CANNOT_COERCE : value;
   }
   if (typeof value === "string") {
-    return parseIsoTimestamp(value) ?? CANNOT_COERCE;
+    // Any ISO-8601 form dlt reads; a plain date is its midnight (UTC).
+    const parsed = parseIsoLike(value);
+    return parsed === undefined || parsed.kind === "time" ? CANNOT_COERCE : new Date(parsed.epochMs);
   }
   // Numbers are unix epoch seconds, as in dlt (`pendulum.from_timestamp`).
   if (typeof value === "number" && Number.isFinite(value)) {
@@ -189,6 +283,10 @@ function toTime(value: unknown): unknown {
   return CANNOT_COERCE;
 }
 
+/** The precision and scale a decimal column without them is written with (dlt's defaults). */
+const DEFAULT_PRECISION = 38;
+const DEFAULT_SCALE = 9;
+
 function toDecimal(value: unknown, precision?: number, scale?: number): unknown {
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
     return CANNOT_COERCE;
@@ -196,13 +294,18 @@ function toDecimal(value: unknown, precision?: number, scale?: number): unknown 
   if (typeof value === "string" && scale !== undefined && isCanonicalDecimal(value, precision, scale)) {
     return value;
   }
-  const parsed = parseDecimal(value);
+  const parsed = parseDecimal(typeof value === "string" ? value.trim().replace(/(\d)_(?=\d)/g, "$1") : value);
   if (parsed === undefined) {
     return CANNOT_COERCE;
   }
+  // Digits the column cannot hold are never rounded away: dlt fails the load ("data loss").
+  const writtenScale = scale ?? DEFAULT_SCALE;
+  if (parsed.scale > writtenScale && rescaleDecimal(rescaleDecimal(parsed, writtenScale), parsed.scale).unscaled !== parsed.unscaled) {
+    return DECIMAL_DATA_LOSS;
+  }
   const scaled = scale === undefined ? parsed : rescaleDecimal(parsed, scale);
-  if (precision !== undefined && integerDigits(scaled) > precision - scaled.scale) {
-    return CANNOT_COERCE;
+  if (integerDigits(scaled) > (precision ?? DEFAULT_PRECISION) - writtenScale) {
+    return DECIMAL_DATA_LOSS;
   }
   return formatDecimal(scaled);
 }

@@ -30,18 +30,19 @@ export interface TableHints {
  * Column hints with `primaryKey`/`mergeKey` lists folded in (raw names).
  *
  * @example
- * mergeKeyHints({ primaryKey: "id" }); // { id: { primaryKey: true } }
+ * mergeKeyHints({ primaryKey: "id" }); // { id: { primaryKey: true, nullable: false } }
  */
 export function mergeKeyHints(hints: TableHints): Record<string, ColumnHint> {
   const merged: Record<string, ColumnHint> = {};
   for (const [name, hint] of Object.entries(hints.columns ?? {})) {
     merged[name] = { ...hint };
   }
+  // Key columns are NOT NULL unless a column hint says otherwise (dlt's `_merge_key`).
   for (const name of asList(hints.primaryKey)) {
-    merged[name] = { ...merged[name], primaryKey: true };
+    merged[name] = { ...merged[name], primaryKey: true, nullable: merged[name]?.nullable ?? false };
   }
   for (const name of asList(hints.mergeKey)) {
-    merged[name] = { ...merged[name], mergeKey: true };
+    merged[name] = { ...merged[name], mergeKey: true, nullable: merged[name]?.nullable ?? false };
   }
   return merged;
 }
@@ -58,7 +59,7 @@ function asList(value: string | readonly string[] | undefined): readonly string[
  */
 export function mergeColumnFlags(column: ColumnSchema, hint: ColumnHint): ColumnSchema {
   const { dataType: _keepType, ...flags } = hint;
-  const nullable = hint.nullable ?? (hint.primaryKey === true ? false : column.nullable);
+  const nullable = hint.nullable ?? (hint.primaryKey === true || hint.mergeKey === true ? false : column.nullable);
   return dropUndefined({ ...column, ...flags, nullable });
 }
 

@@ -9,10 +9,12 @@ import { SCHEMA_ENGINE_VERSION, loadsTableSchema, stateTableSchema, versionTable
 import { hashSchemaContent } from "./hash.js";
 import { dropUndefined, mergeColumnFlags, mergeKeyHints, type TableHints } from "./hints.js";
 import { normalizePath, normalizeTableIdentifier } from "./naming.js";
+import { UsageError } from "../errors.js";
 import type {
   ColumnHint,
   ColumnSchema,
   MergeStrategy,
+  TableFormat,
   SchemaContract,
   StoredSchema,
   TableSchema,
@@ -205,6 +207,7 @@ export class Schema {
       const columnName = normalizePath(rawName);
       const existing = columns[columnName];
       if (existing !== undefined) {
+        if (current.seenData === true) assertTypeUnchanged(name, existing, hint, this.rootTableOf(name)?.tableFormat ?? current.tableFormat);
         columns[columnName] = mergeColumnFlags(existing, hint);
       } else if (hint.dataType !== undefined) {
         columns[columnName] = columnFromHint(columnName, hint.dataType, { ...pending[columnName], ...hint });
@@ -394,4 +397,42 @@ export class Schema {
       settings: this.settingsValue,
     });
   }
+}
+
+/** A column type as a person reads it: `decimal(12,2)`, `bigint`, `timestamp (no time zone)`. */
+function typeText(column: Pick<ColumnSchema, "dataType" | "precision" | "scale" | "timezone">): string {
+  const args = column.dataType === "decimal" || column.precision !== undefined ? [column.precision, column.scale].filter((v) => v !== undefined) : [];
+  return `${column.dataType}${args.length > 0 ? `(${args.join(",")})` : ""}${column.timezone === false ? " without time zone" : ""}`;
+}
+
+/**
+ * Refuses a hint that would change the type of a column that already holds data: the table's
+ * files keep the old type, so the new one would make the table unreadable ("value is out of
+ * range"). Thrown when the hints are applied, before anything is extracted.
+ *
+ * @throws UsageError `unsupported_hint_change` naming the table, the column, both types and the fix.
+ */
+function assertTypeUnchanged(table: string, column: ColumnSchema, hint: ColumnHint, format: TableFormat | undefined): void {
+  const next = {
+    dataType: hint.dataType ?? column.dataType,
+    precision: hint.precision ?? column.precision,
+    scale: hint.scale ?? column.scale,
+    timezone: hint.timezone ?? column.timezone,
+  };
+  const changed =
+    next.dataType !== column.dataType ||
+    next.precision !== column.precision ||
+    next.scale !== column.scale ||
+    (next.timezone ?? true) !== (column.timezone ?? true);
+  if (!changed) return;
+  const from = typeText(column);
+  const to = typeText(next);
+  throw new UsageError(
+    "unsupported_hint_change",
+    `Table \`${table}\` column \`${column.name}\` already holds data as ${from}; the hint changes it to ${to}, ` +
+      `which the deployed ${format ?? "hive"} table cannot take (its files keep ${from}, so the table would become unreadable). ` +
+      `Keep the column's hint at ${from}, put the new values in a new column, or drop the pipeline's data first ` +
+      `(dlt-athena pipeline <name> drop) to recreate the table with ${to}.`,
+    { meta: { table, column: column.name, from, to } },
+  );
 }

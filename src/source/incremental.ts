@@ -8,7 +8,7 @@ export interface IncrementalOptions<T = unknown> {
   readonly initialValue?: T;
   /** How the newest value is chosen: `"max"` (default), `"min"`, or a function over values. */
   readonly lastValueFunc?: LastValueFunc;
-  /** Columns identifying an item, for deduplication at the boundary; default the whole item. */
+  /** Columns identifying an item, for deduplication at the boundary; default the resource's primary key, else the whole item. */
   readonly primaryKey?: string | readonly string[];
   /** Load the closed-open range [initialValue, endValue) without reading or writing state. */
   readonly endValue?: T;
@@ -31,7 +31,9 @@ export interface IncrementalState {
 export class Incremental<T = unknown> {
   readonly cursorPath: string;
   readonly options: IncrementalOptions<T>;
-  private run: { start: unknown; seenAtStart: Set<string>; state: IncrementalState } | undefined;
+  private run: { start: unknown; seenAtStart: Set<string>; hasLegacyHashes: boolean; state: IncrementalState } | undefined;
+  /** The resource's primary key, used for de-duplication when the cursor has none of its own. */
+  private fallbackKey: string | readonly string[] | undefined;
 
   constructor(cursorPath: string, options: IncrementalOptions<T> = {}) {
     this.cursorPath = cursorPath;
@@ -40,7 +42,7 @@ export class Incremental<T = unknown> {
 
   /** The newest value loaded so far, else the initial value. The resource asks its API for newer data. */
   get lastValue(): T | undefined {
-    return (this.run?.state.last_value ?? this.options.initialValue) as T | undefined;
+    return fromStateValue(this.run?.state.last_value ?? this.options.initialValue) as T | undefined;
   }
 
   /** The value this run started from: items before it are dropped. */
@@ -53,16 +55,30 @@ export class Incremental<T = unknown> {
     return this.options.endValue !== undefined;
   }
 
-  /** Binds the cursor to its state for a run; the returned object is updated as items pass. */
-  bind(state: IncrementalState | undefined): IncrementalState {
+  /**
+   * Binds the cursor to its state for a run; the returned object is updated as items pass.
+   * `resourcePrimaryKey` identifies items at the boundary when the cursor has no `primaryKey`.
+   */
+  bind(state: IncrementalState | undefined, resourcePrimaryKey?: string | readonly string[]): IncrementalState {
+    this.fallbackKey = resourcePrimaryKey;
     const bound: IncrementalState = state
       ? { ...state, unique_hashes: [...(state.unique_hashes ?? [])] }
-      : { initial_value: this.options.initialValue, last_value: this.options.initialValue, unique_hashes: [] };
+      : {
+          initial_value: toStateValue(this.options.initialValue),
+          last_value: toStateValue(this.options.initialValue),
+          unique_hashes: [],
+        };
     if (this.isStateless) {
-      bound.last_value = this.options.initialValue;
+      bound.last_value = toStateValue(this.options.initialValue);
       bound.unique_hashes = [];
     }
-    this.run = { start: bound.last_value, seenAtStart: new Set(bound.unique_hashes), state: bound };
+    // The state holds dlt's typed JSON; the run compares restored values (Date, bigint).
+    this.run = {
+      start: fromStateValue(bound.last_value),
+      seenAtStart: new Set(bound.unique_hashes),
+      hasLegacyHashes: bound.unique_hashes.some((h) => h.length === LEGACY_HASH_LENGTH),
+      state: bound,
+    };
     return bound;
   }
 
@@ -80,7 +96,7 @@ export class Incremental<T = unknown> {
       if (this.options.endValue !== undefined && this.compare(value, this.options.endValue) >= 0) continue;
       const hash = this.hashOf(item);
       const atStart = run.start !== undefined && this.compare(value, run.start) === 0;
-      if (atStart && run.seenAtStart.has(hash)) continue;
+      if (atStart && (run.seenAtStart.has(hash) || (run.hasLegacyHashes && run.seenAtStart.has(this.legacyHashOf(item))))) continue;
       if (atStart) run.seenAtStart.add(hash);
       kept.push(item);
       if (this.isStateless) continue;
@@ -107,14 +123,52 @@ export class Incremental<T = unknown> {
     return func === "max" ? order : -order;
   }
 
+  /** The key columns of the boundary de-duplication, or undefined for the whole item. */
+  private keyColumns(): string | readonly string[] | undefined {
+    const own = this.options.primaryKey;
+    // An empty key list turns de-duplication by key off: the whole item identifies it.
+    return own !== undefined ? (own.length === 0 ? undefined : own) : this.fallbackKey;
+  }
+
+  /**
+   * dlt's de-duplication hash (`digest_dedup_value`): shake-128, 9 bytes, base64 without padding,
+   * of the compact JSON (sorted keys, instants as epoch microseconds) of the key value (one key),
+   * the list of key values, or the whole item. The same hashes as dlt, so either tool continues
+   * the other's state at the boundary.
+   */
   private hashOf(item: unknown): string {
-    const key = this.options.primaryKey;
+    const key = this.keyColumns();
+    const row = item as Record<string, unknown>;
+    const keyed = key === undefined ? item : typeof key === "string" ? row?.[key] : key.map((column) => row?.[column]);
+    return createHash("shake128", { outputLength: 9 }).update(dedupJson(keyed)).digest("base64").replace(/=+$/, "");
+  }
+
+  /** The hash earlier versions kept (22 characters), still matched when a state holds one. */
+  private legacyHashOf(item: unknown): string {
+    const key = this.keyColumns();
     const keyed =
       key === undefined
         ? item
         : (typeof key === "string" ? [key] : key).map((column) => (item as Record<string, unknown>)?.[column]);
     return createHash("sha256").update(stableJson(keyed)).digest("base64").slice(0, 22);
   }
+}
+
+const LEGACY_HASH_LENGTH = 22;
+
+/** Compact JSON as dlt hashes it: sorted keys, bigints as numbers, Dates as epoch microseconds. */
+function dedupJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return (BigInt(value.getTime()) * 1000n).toString();
+  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString("base64"));
+  if (Array.isArray(value)) return `[${value.map(dedupJson).join(",")}]`;
+  if (typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${dedupJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 /**
@@ -145,15 +199,50 @@ function readCursor(item: unknown, path: string, resourceName: string): unknown 
   return node;
 }
 
-/** State is JSON: a Date cursor is kept as ISO text, a bigint beyond 2^53 as decimal text. */
-function toStateValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+// dlt's typed JSON (`custom_pua_encode`): a private-use character before the text marks its type.
+const PUA_DECIMAL = "\uf026";
+const PUA_DATETIME = "\uf027";
+
+/**
+ * A cursor value as the state keeps it, the way dlt writes it: a Date as dlt's typed datetime
+ * text (so it comes back a Date, in dlt too), a bigint as dlt's typed decimal text (exact, and it
+ * comes back a bigint; a JSON number would come back a number).
+ *
+ * @example
+ * toStateValue(new Date("2024-01-01T00:00:00Z")); // "\uf0272024-01-01T00:00:00+00:00"
+ */
+export function toStateValue(value: unknown): unknown {
+  if (value instanceof Date) {
+    const ms = value.getUTCMilliseconds();
+    const fraction = ms === 0 ? "" : `.${String(ms).padStart(3, "0")}000`;
+    return `${PUA_DATETIME}${value.toISOString().slice(0, 19)}${fraction}+00:00`;
+  }
+  if (typeof value === "bigint") return `${PUA_DECIMAL}${value.toString()}`;
+  return value;
+}
+
+/**
+ * A value read from the state: dlt's typed datetime text becomes a Date, typed integral decimals a
+ * bigint; anything else is returned as it is.
+ *
+ * @example
+ * fromStateValue("\uf0272024-01-01T00:00:00+00:00"); // Date 2024-01-01T00:00:00.000Z
+ */
+export function fromStateValue(value: unknown): unknown {
+  if (typeof value !== "string" || value.length < 2) return value;
+  const marker = value[0];
+  if (marker === PUA_DATETIME) {
+    const date = new Date(value.slice(1));
+    return Number.isNaN(date.getTime()) ? value : date;
+  }
+  if (marker === PUA_DECIMAL && /^-?\d+$/.test(value.slice(1))) return BigInt(value.slice(1));
   return value;
 }
 
 /** Orders two cursor values, also when one was restored from JSON state (Date → text, bigint → text). */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(left: unknown, right: unknown): number {
+  const a = fromStateValue(left);
+  const b = fromStateValue(right);
   const order = (x: number | bigint | string, y: number | bigint | string) => (x < y ? -1 : x > y ? 1 : 0);
   if (a instanceof Date || b instanceof Date) return order(toMillis(a), toMillis(b));
   if (typeof a === "bigint" || typeof b === "bigint") {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ConfigError } from "../errors.js";
+import { shortenIdentifier } from "../schema/naming.js";
 
 /** Rows per file before rotation. Large enough that Athena sees few, big files. */
 export const DEFAULT_MAX_ROWS_PER_FILE = 5_000_000;
@@ -73,11 +74,18 @@ export function newFileId(): string {
 }
 
 /**
+ * The longest table name a job file name carries as is. File systems allow 255 bytes per name and
+ * tables may have 255 characters (Athena's limit): longer table names are shortened in the file
+ * name only (dlt's shortening: head, hash tag, tail), and the job manifest keeps the real name.
+ */
+export const MAX_FILE_TABLE_NAME = 200;
+
+/**
  * dlt's job file name `<table>.<file_id>.<retry_count>.<format>`, with retry count 0.
  *
  * @example
  * jobFileName("events", "3f9c01ab7e"); // "events.3f9c01ab7e.0.parquet"
  */
 export function jobFileName(table: string, fileId: string, format = "parquet"): string {
-  return `${table}.${fileId}.0.${format}`;
+  return `${shortenIdentifier(table, table, MAX_FILE_TABLE_NAME)}.${fileId}.0.${format}`;
 }

@@ -9,6 +9,8 @@
 import { DltAthenaError } from "../../errors.js";
 import type { RestoredState } from "../contract.js";
 import { DLT_LOADS_TABLE, DLT_STATE_TABLE, DLT_VERSION_TABLE, type StoredSchema } from "../../schema/types.js";
+import { fromDltStoredSchema, isDltStoredSchema } from "../../schema/dlt-format.js";
+import { SCHEMA_ENGINE_VERSION } from "../../schema/dlt-tables.js";
 import { UNDEFINED_RELATION, type QueryResult, type SqlClient } from "../sql-client.js";
 import { decodeCompressedJson as decodeState } from "../../util/compressed-json.js";
 import type { DeployedState, DeployedTable } from "./planner.js";
@@ -221,7 +223,14 @@ export async function restorePipelineState(client: SqlClient, input: RestoreInpu
       return rows === undefined ? undefined : parseSchemaRow(rows);
     }),
   );
-  return { state, schemas: schemas.flatMap((s) => (s === undefined ? [] : [s.schema as StoredSchema])) };
+  return { state, schemas: schemas.flatMap((s) => (s === undefined ? [] : [storedSchemaOf(s)])) };
+}
+
+/** A restored schema in our stored form, whether it was written in dlt's format or in ours. */
+function storedSchemaOf(remote: RemoteSchema): StoredSchema {
+  return isDltStoredSchema(remote.schema)
+    ? fromDltStoredSchema(remote.schema as Record<string, unknown>, SCHEMA_ENGINE_VERSION)
+    : (remote.schema as StoredSchema);
 }
 
 function firstRow(result: QueryResult): Record<string, unknown> | undefined {

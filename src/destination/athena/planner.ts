@@ -8,6 +8,7 @@
  * follow their root's format and disposition; dlt's own tables are Iceberg.
  */
 import { LoadError } from "../../errors.js";
+import { toDltStoredSchema } from "../../schema/dlt-format.js";
 import { hashSchemaContent } from "../../schema/hash.js";
 import { MAX_PREVIOUS_HASHES } from "../../schema/schema.js";
 import { DLT_LOADS_TABLE, DLT_VERSION_TABLE, type StoredSchema, type TableSchema } from "../../schema/types.js";
@@ -230,7 +231,8 @@ function planSchemaSteps(ctx: DataContext, graph: StepGraph): SchemaSteps {
         insertedAt: ctx.input.now,
         schemaName: recorded.name,
         versionHash: recorded.versionHash,
-        schema: JSON.stringify(recorded),
+        // dlt's own stored format, so Python dlt can restore the schema from the destination.
+        schema: JSON.stringify(toDltStoredSchema(recorded)),
       },
     },
     [db, ...ddlOf.values()],

@@ -63,8 +63,8 @@ describe("a first load into Athena (Hive tables, append)", () => {
     const hive = (database: string, table: string) =>
       ddl.find((sql) => sql.startsWith(`CREATE EXTERNAL TABLE IF NOT EXISTS \`awsdatacatalog\`.\`${database}\`.\`${table}\` (`));
     expect(hive("shop_data", "orders")).toBe(
-      "CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`orders` (`id` bigint, `customer__name` string, " +
-        "`customer__tier` string, `total` double, `_dlt_load_id` string, `_dlt_id` string) " +
+      "CREATE EXTERNAL TABLE IF NOT EXISTS `awsdatacatalog`.`shop_data`.`orders` (`id` bigint, `total` double, " +
+        "`customer__name` string, `customer__tier` string, `_dlt_load_id` string, `_dlt_id` string) " +
         `STORED AS PARQUET LOCATION '${LAKE}/shop_data/orders/'`,
     );
     expect(hive("shop_data", "orders__items")).toMatch(new RegExp(`STORED AS PARQUET LOCATION '${LAKE}/shop_data/orders__items/'$`));

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { CANNOT_COERCE, coerceValue } from "../../../src/schema/coerce.js";
+import { CANNOT_COERCE, DECIMAL_DATA_LOSS, coerceValue } from "../../../src/schema/coerce.js";
 import { normalizeIdentifier, normalizePath } from "../../../src/schema/naming.js";
 import { Schema } from "../../../src/schema/schema.js";
 
-// Expected values written out (not computed with the module's own helpers): rounding is half
-// to even, as Python's Decimal.quantize in dlt; negative zero becomes "0.00".
+// Expected values written out (not computed with the module's own helpers): a value with more
+// significant digits than the scale, or more integer digits than precision - scale, is data loss
+// (dlt refuses it rather than rounding); negative zero becomes "0.00".
 describe("decimal coercion shortcut for canonical strings", () => {
   it.each([
     ["9.50", 10, 2, "9.50"],
@@ -14,12 +15,12 @@ describe("decimal coercion shortcut for canonical strings", () => {
     ["-0.00", 10, 2, "0.00"], // negative zero is not canonical
     ["007.50", 10, 2, "7.50"], // leading zeros are not canonical
     ["1.5", 10, 2, "1.50"],
-    ["1.500", 10, 2, "1.50"], // too many digits: the general path rescales
-    ["1.505", 10, 2, "1.50"], // half to even
-    ["1.495", 10, 2, "1.50"],
-    ["-1.505", 10, 2, "-1.50"],
+    ["1.500", 10, 2, "1.50"], // more digits than the scale, all zeros: nothing lost
+    ["1.505", 10, 2, DECIMAL_DATA_LOSS], // a digit past the scale would be lost
+    ["1.495", 10, 2, DECIMAL_DATA_LOSS],
+    ["-1.505", 10, 2, DECIMAL_DATA_LOSS],
     ["12345678.90", 10, 2, "12345678.90"],
-    ["123456789.00", 10, 2, CANNOT_COERCE], // one integer digit too many
+    ["123456789.00", 10, 2, DECIMAL_DATA_LOSS], // one integer digit too many
     ["0", 5, 0, "0"],
     ["-0", 5, 0, "0"],
     ["10", 5, 0, "10"],
@@ -36,7 +37,7 @@ describe("decimal coercion shortcut for canonical strings", () => {
 
   it("returns text values as they are, ISO-looking ones included", () => {
     expect(coerceValue("2024-01-02T03:04:05Z", { dataType: "text" })).toBe("2024-01-02T03:04:05Z");
-    expect(coerceValue(new Date(0), { dataType: "text" })).toBe("1970-01-01T00:00:00.000Z");
+    expect(coerceValue(new Date(0), { dataType: "text" })).toBe("1970-01-01T00:00:00+00:00");
   });
 });
 

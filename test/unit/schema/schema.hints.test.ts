@@ -27,20 +27,31 @@ describe("resource hints", () => {
   it("keeps untyped key hints pending until the first value, then applies them (NOT NULL primary key)", () => {
     const schema = new Schema("s");
     schema.applyHints("t", { primaryKey: ["id"], mergeKey: "day", writeDisposition: "merge" });
-    expect(schema.getTable("t")?.columnHints).toEqual({ id: { primaryKey: true }, day: { mergeKey: true } });
+    expect(schema.getTable("t")?.columnHints).toEqual({ id: { primaryKey: true, nullable: false }, day: { mergeKey: true, nullable: false } });
     expect(schema.primaryKeyOf("t")).toEqual(["id"]);
     schema.coerceRow("t", { id: 1, day: "mon" });
     const table = schema.getTable("t");
     expect(table?.columns.id).toEqual({ name: "id", dataType: "bigint", nullable: false, primaryKey: true });
-    expect(table?.columns.day).toEqual({ name: "day", dataType: "text", nullable: true, mergeKey: true });
+    expect(table?.columns.day).toEqual({ name: "day", dataType: "text", nullable: false, mergeKey: true });
     expect(table?.columnHints).toBeUndefined();
   });
 
-  it("merges flags into an existing column without changing its type", () => {
+  it("merges flags into an existing column that keeps its type", () => {
     const schema = new Schema("s");
     schema.coerceRow("t", { id: 1 });
-    schema.applyHints("t", { columns: { id: { dataType: "text", partition: true } } });
+    schema.applyHints("t", { columns: { id: { dataType: "bigint", partition: true } } });
     expect(schema.getTable("t")?.columns.id).toEqual({ name: "id", dataType: "bigint", nullable: true, partition: true });
+  });
+
+  it("refuses a hint that changes the type of a column holding data, naming table, column and both types", () => {
+    const schema = new Schema("s");
+    schema.applyHints("t", { columns: { m: { dataType: "decimal", precision: 5, scale: 2 } } });
+    schema.coerceRow("t", { id: 1, m: "1.23" });
+    expect(() => schema.applyHints("t", { columns: { id: { dataType: "text" } } })).toThrow(/`t` column `id` already holds data as bigint; the hint changes it to text/);
+    expect(() => schema.applyHints("t", { columns: { m: { dataType: "decimal", precision: 12, scale: 2 } } })).toThrow(
+      /decimal\(5,2\); the hint changes it to decimal\(12,2\).*drop/,
+    );
+    expect(schema.getTable("t")?.columns.m?.precision).toBe(5);
   });
 
   it("gives nested tables the write disposition and merge strategy of their root", () => {
