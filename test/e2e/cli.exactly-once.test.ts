@@ -46,6 +46,14 @@ function startRun(env: Record<string, string>, args: string[] = []) {
   return { child, done };
 }
 
+function readLockHolder(): { pid: number; started_at: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(lockFile(), "utf8")) as { pid: number; started_at: string };
+  } catch {
+    return undefined;
+  }
+}
+
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -57,8 +65,9 @@ async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void
 describe("one run per pipeline at a time", () => {
   it("a second run exits at once naming the holder and the lock file; --wait waits; every row loads once", async () => {
     const first = startRun({ UP_TO: "6", SLOW_MS: "400" });
-    await until(() => existsSync(lockFile()));
-    const holder = JSON.parse(readFileSync(lockFile(), "utf8")) as { pid: number; started_at: string };
+    // The lock file is created first and written right after: wait until it holds its holder.
+    await until(() => readLockHolder() !== undefined);
+    const holder = readLockHolder()!;
     const started = Date.now();
     const second = project.cli(["run", "shop.ts", "--local"], { UP_TO: "6" });
     expect(Date.now() - started).toBeLessThan(30_000);
