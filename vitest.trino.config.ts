@@ -6,8 +6,8 @@ export default defineConfig({
   test: {
     include: ["test/trino/**/*.test.ts"],
     globalSetup: ["test/support/trino-sandbox.ts"],
-    testTimeout: 300_000,
-    hookTimeout: 600_000,
+    testTimeout: 900_000,
+    hookTimeout: 1_800_000,
     pool: "forks",
     // Two cores and one Trino: files one after another keep statement timings predictable.
     fileParallelism: false,

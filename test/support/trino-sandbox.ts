@@ -20,7 +20,8 @@ import { startSandbox, TrinoClient } from "../../sandbox/sandbox.js";
 import type { LoggedStatement } from "../../sandbox/athena-endpoint.js";
 import { checkHiveGrammar, ensureSqlglot } from "../../sandbox/hive-grammar.js";
 import { LocalProject, parseRun, type QueryDocument, type RunDocument } from "./local-project.js";
-import type { CliResult } from "./cli.js";
+import { spawnSync } from "node:child_process";
+import { BIN, type CliResult } from "./cli.js";
 
 export interface SandboxInfo {
   readonly env: Readonly<Record<string, string>>;
@@ -114,6 +115,17 @@ export class SandboxProject extends LocalProject {
       },
     });
     this.prefix = prefix;
+  }
+
+  /** The CLI in the project folder; a whole load on Trino can take minutes on a busy machine. */
+  override cli(args: readonly string[], env: Record<string, string | undefined> = {}): CliResult {
+    const result = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: this.dir,
+      env: { ...process.env, CI: "true", ...this.env, ...env },
+      encoding: "utf8",
+      timeout: 900_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** `run <script> --json` over the AWS path, expecting success. */
