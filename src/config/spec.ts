@@ -45,7 +45,7 @@ export const CONFIG_SPEC: readonly ConfigKeySpec[] = [
   { path: [...FILESYSTEM, "bucket_url"], type: "string", description: "staging bucket: s3://bucket[/prefix] or file:///path" },
   { path: [...FILESYSTEM, "layout"], type: "string", default: DEFAULT_LAYOUT, description: "file name layout under the dataset folder" },
   { path: [...FILESYSTEM, "upload_concurrency"], type: "integer", default: 8, description: "parallel uploads" },
-  { path: [...FILESYSTEM, "max_retries"], type: "integer", default: 5, description: "retries of a throttled or failed upload" },
+  { path: [...FILESYSTEM, "max_retries"], type: "integer", default: 8, description: "retries per S3 request after a throttled (503 SlowDown), failed (5xx) or reset one, with jittered backoff; the first attempt is not counted" },
   ...credentialKeys(FILESYSTEM),
   { path: [...ATHENA, "query_result_bucket"], type: "string", description: "s3:// folder for Athena query results; leave unset for work groups with managed query results" },
   { path: [...ATHENA, "athena_work_group"], type: "string", description: "Athena work group" },
@@ -53,6 +53,7 @@ export const CONFIG_SPEC: readonly ConfigKeySpec[] = [
   { path: [...ATHENA, "force_iceberg"], type: "boolean", default: false, description: "create every table as an Iceberg table" },
   { path: [...ATHENA, "local"], type: "boolean", default: false, description: "run on the embedded local engine instead of AWS" },
   { path: [...ATHENA, "max_concurrent_queries"], type: "integer", default: 5, description: "Athena statements in flight at once" },
+  { path: [...ATHENA, "max_retries"], type: "integer", default: 7, description: "retries per Athena API call after throttling, 5xx or a reset, and of a query that lost an Iceberg commit race; the first attempt is not counted" },
   { path: [...ATHENA, "keep_staging_files"], type: "boolean", default: false, description: "keep the staging dataset's files after a successful load" },
   // Athena credentials fall back to the staging credentials, so most projects set them once.
   ...credentialKeys(ATHENA, FILESYSTEM),

@@ -8,6 +8,9 @@ import { validateLayoutForAthena } from "../staging/layout.js";
 import type { Engine, WarehouseSettings } from "./warehouse.js";
 import { WarehouseDestination } from "./warehouse.js";
 
+/** S3 retries per request: at a 20% fault rate, 9 attempts all fail about once in 2 million requests. */
+export const DEFAULT_S3_MAX_RETRIES = 8;
+
 /**
  * Settings shared by both engines, read and validated before anything is extracted: a bad layout
  * or a missing bucket fails here with exit code 2.
@@ -53,7 +56,8 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
         const credentials = await credentialsFor(aws);
         return typeof credentials === "function" ? credentials() : credentials;
       }),
-      retry: { attempts: config.getInteger("destination.filesystem.max_retries") ?? 5 },
+      // max_retries counts retries: the first attempt is not one of them.
+      retry: { attempts: (config.getInteger("destination.filesystem.max_retries") ?? DEFAULT_S3_MAX_RETRIES) + 1 },
     });
   } else {
     store = createFileStore(bucket.path);

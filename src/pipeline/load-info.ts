@@ -8,6 +8,12 @@ export interface PackageInfo {
   readonly warnings: readonly string[];
 }
 
+/** Requests sent again after a retryable failure (throttling, 5xx, resets), per service. */
+export interface RetryInfo {
+  readonly s3: number;
+  readonly athena: number;
+}
+
 export interface TableInfo {
   readonly name: string;
   readonly rows: number;
@@ -24,8 +30,13 @@ export class LoadInfo {
   readonly packages: readonly PackageInfo[];
   readonly startedAt: Date;
   readonly finishedAt: Date;
+  readonly retries: RetryInfo;
 
-  constructor(init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "toJSON" | "toString">) {
+  constructor(
+    init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "toJSON" | "toString" | "retries"> & {
+      readonly retries?: RetryInfo;
+    },
+  ) {
     this.pipelineName = init.pipelineName;
     this.datasetName = init.datasetName;
     this.destination = init.destination;
@@ -33,6 +44,7 @@ export class LoadInfo {
     this.packages = init.packages;
     this.startedAt = init.startedAt;
     this.finishedAt = init.finishedAt;
+    this.retries = init.retries ?? { s3: 0, athena: 0 };
   }
 
   get loadIds(): string[] {
@@ -96,6 +108,7 @@ export class LoadInfo {
       files: this.files,
       bytes: this.bytes,
       queries: this.queries,
+      retries: this.retries,
       warnings: this.warnings,
       packages: this.packages,
     };
@@ -109,6 +122,7 @@ export class LoadInfo {
       `Pipeline ${this.pipelineName} loaded ${this.packages.length} package(s) into ${this.destination} dataset ${this.datasetName} at ${this.location} in ${seconds} s.`,
       ...this.tables.map((t) => `  ${t.name}: ${t.rows} rows in ${t.files} file(s), ${t.bytes} bytes`),
       `  queries: ${this.queries.count} (longest chain ${this.queries.longestChain})`,
+      ...(this.retries.s3 + this.retries.athena > 0 ? [`  retries: s3 ${this.retries.s3}, athena ${this.retries.athena}`] : []),
       ...this.warnings.map((w) => `  warning: ${w}`),
     ];
     for (const job of this.packages.flatMap((p) => p.jobs).filter((j) => j.state === "failed")) {

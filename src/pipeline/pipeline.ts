@@ -24,6 +24,7 @@ import { writerSettingsOf } from "./writer-settings.js";
 import { validateResourceOptions } from "../extract/hints.js";
 import { throwIfInterrupted } from "../util/interrupt.js";
 import { killPoint } from "../util/kill-point.js";
+import { retriesSince, retryCounts } from "../util/retry-counts.js";
 import { acquirePipelineLock } from "./lock.js";
 import type { PipelineLock } from "./lock.js";
 import { validateDatasetName, validatePipelineName } from "./names.js";
@@ -98,6 +99,7 @@ export class Pipeline {
   private schemas = new Map<string, Schema>();
   private readonly nextLoadId = createLoadIdGenerator();
   private trace: StepTrace[] = [];
+  private retriesAtStart = retryCounts();
   private lock: PipelineLock | undefined;
   /** Errors of packages this run marked failed, oldest first. */
   private terminalErrors: DltAthenaError[] = [];
@@ -141,6 +143,7 @@ export class Pipeline {
   async run(data?: PipelineData, options: RunOptions = {}): Promise<LoadInfo> {
     const startedAt = new Date();
     this.trace = [];
+    this.retriesAtStart = retryCounts();
     if (runContext().overrides.isDryRun) return this.dryRun(startedAt, data, options);
     return this.locked(() => this.runLocked(startedAt, data, options));
   }
@@ -222,6 +225,7 @@ export class Pipeline {
   /** Loads every package that is not loaded yet, oldest first. */
   async load(): Promise<LoadInfo> {
     const startedAt = new Date();
+    this.retriesAtStart = retryCounts();
     return this.locked(async () => {
       await this.open();
       return this.finish(startedAt, await this.loadPending());
@@ -271,6 +275,7 @@ export class Pipeline {
       packages,
       startedAt,
       finishedAt: new Date(),
+      retries: retriesSince(this.retriesAtStart),
     });
     this.lastTrace = { steps: this.trace, loadInfo: info.toJSON() };
     await this.folder.writeTrace(this.lastTrace);

@@ -37,6 +37,8 @@ export interface SdkRetryPolicy {
   readonly baseMs: number;
   readonly capMs: number;
   readonly random?: () => number;
+  /** Called for each retry granted (the load summary counts them). */
+  readonly onRetry?: () => void;
 }
 
 interface RetryTokenLike {
@@ -68,6 +70,7 @@ export function createSdkRetryStrategy(policy: SdkRetryPolicy) {
       // Throwing here tells the SDK to give up and surface the original error.
       if (retries + 1 >= policy.attempts || !isRetryableS3Error(info.error)) throw new Error("no retry");
       const delay = backoffDelay(retries, { baseMs: policy.baseMs, capMs: policy.capMs, random: policy.random ?? Math.random });
+      policy.onRetry?.();
       return token(retries + 1, delay);
     },
     recordSuccess: (_token: RetryTokenLike): void => {},

@@ -22,6 +22,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { ConfigError, LoadError } from "../errors.js";
 import { DEFAULT_RETRY, retry, type RetryOptions } from "../util/retry.js";
+import { countRetry } from "../util/retry-counts.js";
 import { parseBucketUrl } from "./bucket-url.js";
 import { DELETE_BATCH_SIZE, type ObjectInfo, type ObjectStore, type PutBody } from "./object-store.js";
 import { createSdkRetryStrategy, isRetryableS3Error, translateS3Error } from "./s3-errors.js";
@@ -136,13 +137,13 @@ export class S3Store implements ObjectStore {
     this.bucket = parsed.bucket;
     this.rootPrefix = parsed.prefix === "" ? "" : `${parsed.prefix}/`;
     const policy = { ...DEFAULT_RETRY, ...options.retry };
-    this.retryOptions = { ...policy, isRetryable: isRetryableS3Error, sleep: options.sleep, random: options.random };
+    this.retryOptions = { ...policy, isRetryable: isRetryableS3Error, sleep: options.sleep, random: options.random, onRetry: () => countRetry("s3") };
     const config = s3ClientConfig(options);
     this.client = new S3Client(config);
     this.uploadClient = new S3Client({
       ...config,
       maxAttempts: policy.attempts,
-      retryStrategy: createSdkRetryStrategy({ ...policy, random: options.random }),
+      retryStrategy: createSdkRetryStrategy({ ...policy, random: options.random, onRetry: () => countRetry("s3") }),
     });
     const creds = options.credentials as Partial<S3Credentials> | undefined;
     this.secrets = [creds?.secretAccessKey, creds?.sessionToken].filter((s): s is string => typeof s === "string");

@@ -25,6 +25,7 @@ import type { ResolvedConfig } from "../../config/resolve.js";
 import { awsSettingsFor, credentialsFor } from "../../config/aws.js";
 import { ConfigError, LoadError } from "../../errors.js";
 import { retry, type RetryOptions } from "../../util/retry.js";
+import { countRetry } from "../../util/retry-counts.js";
 import type { QueryColumn, QueryResult, SqlClient } from "../sql-client.js";
 import {
   isRetryableAthenaError,
@@ -98,6 +99,7 @@ export class AthenaSqlClient implements SqlClient {
       capMs: options.retry?.capMs ?? DEFAULT_ATHENA_RETRY.capMs,
       sleep: this.#sleep,
       ...(options.random ? { random: options.random } : {}),
+      onRetry: () => countRetry("athena"),
     };
   }
 
@@ -269,6 +271,8 @@ export function createAthenaSqlClient(
     };
   }
   const maxConcurrent = config.getInteger("destination.athena.max_concurrent_queries");
+  // max_retries counts retries: the first attempt is not one of them.
+  const maxRetries = config.getInteger("destination.athena.max_retries");
   const workGroup = config.getString("destination.athena.athena_work_group");
   const catalog = config.getString("destination.athena.aws_data_catalog");
   const bucket = config.getString("destination.athena.query_result_bucket");
@@ -277,6 +281,7 @@ export function createAthenaSqlClient(
   const testPollMs = Number(process.env["DLT_ATHENA_POLL_MS"]);
   return new AthenaSqlClient({
     ...(testPollMs > 0 ? { poll: { initialMs: testPollMs, maxMs: testPollMs } } : {}),
+    ...(maxRetries !== undefined ? { retry: { attempts: maxRetries + 1 } } : {}),
     ...options,
     client: new AthenaClient(sdkConfig),
     secrets: settings.secrets,
