@@ -3,6 +3,8 @@
  * how to fix it, JSON-safe `meta`, an optional `cause`, and whether a retry can help.
  * Library code throws these; only `cli/` turns them into output and exit codes.
  */
+import { maskSecrets } from "./util/secrets.js";
+
 export type ErrorKind = "usage" | "config" | "load" | "interrupted" | "internal";
 
 export interface DltAthenaErrorOptions {
@@ -30,7 +32,8 @@ export class DltAthenaError extends Error {
   readonly isTransient: boolean;
 
   constructor(code: string, kind: ErrorKind, message: string, options: DltAthenaErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // No credential the run knows of ever travels in an error message (util/secrets.ts).
+    super(maskSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.kind = kind;

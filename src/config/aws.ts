@@ -1,5 +1,6 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { ConfigError } from "../errors.js";
+import { registerAwsCredentials } from "../util/secrets.js";
 import { envNameOf, tomlNameOf } from "./spec.js";
 import type { ResolvedConfig } from "./resolve.js";
 
@@ -76,7 +77,11 @@ function isAwsHost(endpoint: string): boolean {
 export async function credentialsFor(settings: AwsClientSettings): Promise<AwsCredentials> {
   if (settings.credentials) return settings.credentials;
   const providers = await import("@aws-sdk/credential-providers");
-  return settings.profile
-    ? providers.fromIni({ profile: settings.profile })
-    : providers.fromNodeProviderChain();
+  const provider = settings.profile ? providers.fromIni({ profile: settings.profile }) : providers.fromNodeProviderChain();
+  // Whatever the profile, SSO or session resolves to is masked in every output from then on.
+  return async () => {
+    const credentials = await provider();
+    registerAwsCredentials(credentials);
+    return credentials;
+  };
 }

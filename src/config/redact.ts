@@ -1,3 +1,5 @@
+import { maskSecrets } from "../util/secrets.js";
+
 /**
  * How a secret is shown anywhere the tool prints: never the value. An access key id keeps its
  * last four characters so a user can tell which key is configured, as the AWS console does.
@@ -10,11 +12,10 @@ export function redactSecret(value: unknown, key: string): string {
   return "****";
 }
 
-/** Replaces every occurrence of the given secret values in a text (for errors from libraries). */
-export function scrubSecrets(text: string, secrets: Iterable<string>): string {
-  let scrubbed = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) scrubbed = scrubbed.split(secret).join("****");
-  }
-  return scrubbed;
+/**
+ * Replaces every occurrence of the given secret values, and of every credential the run has
+ * registered (util/secrets.ts), in a text (for errors from libraries).
+ */
+export function scrubSecrets(text: string, secrets: Iterable<string> = []): string {
+  return maskSecrets(text, secrets);
 }

@@ -4,6 +4,7 @@ import { redactSecret } from "./redact.js";
 import { CONFIG_SPEC, envNameOf, specOf, tomlNameOf } from "./spec.js";
 import type { ConfigKeySpec, ConfigValueType } from "./spec.js";
 import { lookupToml, readTomlFile } from "./toml.js";
+import { registerSecret } from "../util/secrets.js";
 import type { TomlTable } from "./toml.js";
 
 export type ValueSource = "flag" | "env" | "secrets.toml" | "config.toml" | "default";
@@ -53,10 +54,32 @@ export class ResolvedConfig {
     this.projectDir = init.projectDir;
     this.files = init.files;
     this.layers = { flags: init.flags, env: init.env, secrets: init.secrets, config: init.config };
+    registerCredentials(this.layers);
+  }
+
+  #isConfigTomlChecked = false;
+
+  /**
+   * A secret in config.toml is refused whenever it is there, not only when it is the value used:
+   * the file is meant to be shared, so the secret has already leaked into it.
+   */
+  #refuseSecretsInConfigToml(): void {
+    if (this.#isConfigTomlChecked) return;
+    this.#isConfigTomlChecked = true;
+    for (const [path, value] of leaves(this.layers.config)) {
+      if (value === PLACEHOLDER || !isSecretPath(path)) continue;
+      const envName = envNameOf(path);
+      throw new ConfigError(
+        "secret_in_config",
+        `${tomlNameOf(path)} is a secret and must not be kept in ${this.files.config}: move it to ${this.files.secrets} or set ${envName}.`,
+        { meta: { key: path.join("."), file: this.files.config } },
+      );
+    }
   }
 
   /** The value at a dotted path (`destination.athena.query_result_bucket`), with its origin. */
   lookup(key: string | readonly string[]): ResolvedValue | undefined {
+    this.#refuseSecretsInConfigToml();
     const path = typeof key === "string" ? key.split(".") : key;
     const spec = specOf(path);
     const found = this.lookupOwn(path, spec);
@@ -160,6 +183,47 @@ export class ResolvedConfig {
       { meta: { key: path.join("."), env: envName } },
     );
   }
+}
+
+/** Leaf names that hold secrets in any section (sources' tokens and passwords included). */
+const SECRET_NAME = /(^|_)(secret|password|passwd|token|api_key|apikey|private_key|secret_access_key|session_token)$/i;
+
+/** Whether the value at `path` is a secret: a secret key of the spec, or a secret-looking name. */
+export function isSecretPath(path: readonly string[]): boolean {
+  return specOf(path)?.isSecret === true || SECRET_NAME.test(path[path.length - 1] ?? "");
+}
+
+/** Every `[path, value]` leaf of a TOML table. */
+function leaves(table: TomlTable, prefix: readonly string[] = []): Array<[string[], unknown]> {
+  const found: Array<[string[], unknown]> = [];
+  for (const [key, value] of Object.entries(table)) {
+    const path = [...prefix, key];
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) found.push(...leaves(value as TomlTable, path));
+    else found.push([path, value]);
+  }
+  return found;
+}
+
+/**
+ * Registers every credential the layers hold (util/secrets.ts), wherever it is and whether or
+ * not it ends up used: spec secrets and access key ids of every layer, secret-looking keys of
+ * secrets.toml, and the `AWS_*` variables the SDK's default chain reads.
+ */
+function registerCredentials(layers: { readonly env: Readonly<Record<string, string | undefined>>; readonly secrets: TomlTable; readonly config: TomlTable }): void {
+  for (const table of [layers.secrets, layers.config]) {
+    for (const [path, value] of leaves(table)) {
+      if (value === PLACEHOLDER) continue;
+      if (path[path.length - 1] === "aws_access_key_id") registerSecret(value, "access_key_id");
+      else if (isSecretPath(path)) registerSecret(value);
+    }
+  }
+  for (const spec of CONFIG_SPEC) {
+    const name = spec.path[spec.path.length - 1];
+    if (!spec.isSecret && name !== "aws_access_key_id") continue;
+    registerSecret(layers.env[envNameOf(spec.path)], name === "aws_access_key_id" ? "access_key_id" : "secret");
+  }
+  registerSecret(layers.env["AWS_ACCESS_KEY_ID"], "access_key_id");
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"]) registerSecret(layers.env[name]);
 }
 
 function describeType(type: ConfigValueType): string {

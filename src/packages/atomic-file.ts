@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { access, copyFile, open, readFile, rename, rm } from "node:fs/promises";
+import { maskSecrets } from "../util/secrets.js";
 
 /** Suffix of temporary files; listings skip names that end with it. */
 export const TEMP_SUFFIX = ".tmp";
@@ -16,6 +17,8 @@ export const TEMP_SUFFIX = ".tmp";
  * await writeFileAtomic("/pkgs/1714392000.5/load_package_state.json", "{}\n");
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  // No file the tool writes (state, schemas, traces, package JSON) may hold a credential.
+  text = maskSecrets(text);
   const tempPath = `${path}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
   try {
     const handle = await open(tempPath, "w");

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { format } from "node:util";
+import { maskSecrets } from "../../util/secrets.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { validateDatasetName, validatePipelineName } from "../../pipeline/names.js";
 import { clearInterrupt, interruptSignal, requestInterrupt } from "../../util/interrupt.js";
@@ -41,7 +43,12 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
     progress: io.isInteractive && !options.json,
     ...(options.wait !== undefined ? { lockWaitSeconds: options.wait } : {}),
   });
-  const restore = options.json ? redirectConsoleToStderr() : () => undefined;
+  const unmask = maskConsole();
+  const restoreConsole = options.json ? redirectConsoleToStderr() : () => undefined;
+  const restore = () => {
+    restoreConsole();
+    unmask();
+  };
   // A spinner needs a real terminal: some pseudo-terminals report 0 columns, which breaks redraws.
   const hasTerminal = io.isInteractive && (process.stderr.columns ?? 0) >= 20;
   const progress = hasTerminal && !options.json ? await createProgress() : undefined;
@@ -95,6 +102,17 @@ function handleSignals(io: CliIo): () => void {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   };
+}
+
+/** What the script logs through `console` passes the secret mask too (a token it prints, an SDK error). */
+function maskConsole(): () => void {
+  const methods = ["log", "info", "debug", "warn", "error"] as const;
+  const original = Object.fromEntries(methods.map((m) => [m, console[m]])) as Pick<Console, (typeof methods)[number]>;
+  for (const method of methods) {
+    const write = original[method].bind(console);
+    console[method] = (...args: unknown[]) => write(maskSecrets(format(...args)));
+  }
+  return () => Object.assign(console, original);
 }
 
 /** With `--json`, stdout carries one document: what the script logs goes to stderr instead. */
