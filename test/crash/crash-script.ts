@@ -27,7 +27,7 @@ const customers = resource(
   { name: "customers", tableFormat: "iceberg", writeDisposition: "merge", primaryKey: "id" },
 );
 const snapshot = resource(() => range(1).map((id) => ({ id, taken: upTo })), { name: "snapshot", tableFormat: "iceberg", writeDisposition: "replace" });
-await pipeline({ pipelineName: "crash", destination: "athena", datasetName: "crash_data" }).run([events, items, customers, snapshot]);
+await pipeline({ pipelineName: "crash", destination: "athena", datasetName: process.env.DATASET ?? "crash_data" }).run([events, items, customers, snapshot]);
 `;
 
 /** One SQL statement whose single row holds every table's rows as text, in key order. */

@@ -46,7 +46,8 @@ function startRun(env: Record<string, string>, args: string[] = []) {
   return { child, done };
 }
 
-function readLockHolder(): { pid: number; started_at: string } | undefined {
+/** The lock file's holder, once the lock exists and its holder has written it. */
+function lockHolder(): { pid: number; started_at: string } | undefined {
   try {
     return JSON.parse(readFileSync(lockFile(), "utf8")) as { pid: number; started_at: string };
   } catch {
@@ -65,9 +66,8 @@ async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void
 describe("one run per pipeline at a time", () => {
   it("a second run exits at once naming the holder and the lock file; --wait waits; every row loads once", async () => {
     const first = startRun({ UP_TO: "6", SLOW_MS: "400" });
-    // The lock file is created first and written right after: wait until it holds its holder.
-    await until(() => readLockHolder() !== undefined);
-    const holder = readLockHolder()!;
+    await until(() => lockHolder() !== undefined);
+    const holder = lockHolder()!;
     const started = Date.now();
     const second = project.cli(["run", "shop.ts", "--local"], { UP_TO: "6" });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -85,7 +85,7 @@ describe("one run per pipeline at a time", () => {
 
   it("SIGTERM stops at the next safe point with exit code 143 and releases the lock; the rerun loads each row once", async () => {
     const run = startRun({ UP_TO: "12", SLOW_MS: "300" });
-    await until(() => existsSync(lockFile()));
+    await until(() => lockHolder() !== undefined);
     await new Promise((resolve) => setTimeout(resolve, 600));
     run.child.kill("SIGTERM");
     const stopped = await run.done;
