@@ -3,9 +3,12 @@ import type { QueryResult } from "../../destination/sql-client.js";
 /**
  * A query value as JSON: numbers stay numbers, bigint beyond 2^53 and decimals are strings (no
  * precision lost), timestamps are ISO-8601 UTC with milliseconds, binary is base64, NULL is null.
+ * NaN and ±Infinity, which JSON has no number for, are the strings Athena prints ("NaN",
+ * "Infinity", "-Infinity"), never null: a NULL and a NaN stay apart.
  */
 export function jsonValue(value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
