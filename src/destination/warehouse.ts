@@ -1,22 +1,26 @@
 import type { LoadPackage } from "../packages/load-package.js";
-import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
+import type { Destination, DestinationStateRead, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
-import { discoverDeployed, parseStorageColumns, restorePipelineState, storageColumnsSql } from "./athena/discovery.js";
+import { discoverDeployed, parseStorageColumns, readStateSnapshot, restorePipelineState, restoreSchemas, storageColumnsSql } from "./athena/discovery.js";
 import { NOTHING_DEPLOYED, applyLocationTags, discoveryTableNames, planLoad } from "./athena/planner.js";
 import type { DeployedState, PackageFile } from "./athena/planner.js";
 import type { Dialect } from "./dialect.js";
 import { executePlan } from "./executor.js";
+import { tablesWrittenBy } from "./plan.js";
 import type { LoadPlan, LoadStep } from "./plan.js";
+import { assertNotStaging, claimStagingDataset } from "../staging/staging-marker.js";
 import type { SqlClient } from "./sql-client.js";
 
 /** What differs between Athena and the local engine; everything else is shared. */
 export interface Engine {
   readonly name: string;
+  /** See {@link Destination.identity}. */
+  readonly identity: string;
   readonly location: string;
   readonly dialect: Dialect;
   readonly client: SqlClient;
@@ -62,6 +66,22 @@ export async function remainingStep(client: SqlClient, step: LoadStep): Promise<
   const existing = new Set(parseStorageColumns(result, [table]).get(`${database}.${table}`)?.columns ?? []);
   const columns = step.columns.filter((column) => !existing.has(column.name));
   return columns.length > 0 ? { ...step, columns } : undefined;
+}
+
+/** Whether a step creates, writes, uploads to or deletes in `database`. */
+export function touchesDatabase(step: LoadStep, database: string): boolean {
+  switch (step.kind) {
+    case "createDatabase":
+      return step.database === database;
+    case "deleteTableFiles":
+      return step.dataset === database;
+    case "uploadFiles":
+      return step.files.some((file) => file.key.startsWith(`${database}/`));
+    case "mergeDeleteInsert":
+      return step.deleteKeys.database === database || step.insertKeys.database === database || step.root.staging.database === database;
+    default:
+      return tablesWrittenBy(step).some((table) => table.database === database);
+  }
 }
 
 /** The plan of a package is stored in it, so a rerun executes exactly the same steps. */
@@ -113,14 +133,33 @@ export async function planPackage(
  */
 export class WarehouseDestination implements Destination {
   readonly name: string;
+  readonly identity: string;
   readonly location: string;
+  /** Schema versions this run's sync read looked up in `_dlt_version`, and those it found. */
+  private known: { checked: Set<string>; recorded: Set<string>; dltTablesExist: boolean } | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly settings: WarehouseSettings,
   ) {
     this.name = engine.name;
+    this.identity = engine.identity;
     this.location = engine.location;
+  }
+
+  /** One query: the pipeline's newest committed state and which of `schemaHashes` are recorded. */
+  async readState(pipelineName: string, schemaHashes: readonly string[]): Promise<DestinationStateRead> {
+    const { catalog, datasetName } = this.settings;
+    const snapshot = await readStateSnapshot(this.engine.client, { catalog, datasetName, pipelineName, versionHashes: schemaHashes });
+    this.known = { checked: new Set(schemaHashes), recorded: new Set(snapshot.recordedHashes), dltTablesExist: snapshot.datasetExists };
+    const state = snapshot.state?.state;
+    const isState = state !== null && typeof state === "object" && !Array.isArray(state);
+    return { datasetExists: snapshot.datasetExists, state: isState ? (state as DestinationStateRead["state"]) : undefined };
+  }
+
+  restoreSchemas(names: readonly string[]): Promise<StoredSchema[]> {
+    this.known = undefined;
+    return restoreSchemas(this.engine.client, this.settings, names);
   }
 
   async loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult> {
@@ -131,19 +170,24 @@ export class WarehouseDestination implements Destination {
     if (stored) {
       plan = revivePlan(stored);
     } else {
-      const files = await packageFiles(pkg);
       const started = Date.now();
       const counted = countingClient(engine.client);
-      const deployed = await discoverDeployed(counted, {
-        catalog: settings.catalog,
-        datasetName: settings.datasetName,
-        stagingDatasetName: settings.stagingDatasetName,
-        versionHash: context.schema.versionHash,
-        tables: discoveryTableNames(context.schema, files.map((f) => f.table)),
-      });
+      const deployed = await this.discover(counted, pkg, context.schema);
       discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       plan = await planPackage(pkg, context.schema, settings, engine.bucketUrl, deployed);
       await pkg.writeJSON(PLAN_FILE, plan);
+      // The plan records this schema version; a second package of the run must look again.
+      this.known = undefined;
+    }
+    // Staging files are deleted and staging tables dropped: only in this dataset's own staging.
+    await assertNotStaging(engine.store, settings.datasetName);
+    if (plan.waves.some((wave) => wave.some((step) => touchesDatabase(step, settings.stagingDatasetName)))) {
+      await claimStagingDataset(engine.store, {
+        dataset: settings.datasetName,
+        stagingDataset: settings.stagingDatasetName,
+        layout: settings.layout,
+        ownTables: Object.keys(context.schema.tables).map((t) => t.toLowerCase()),
+      });
     }
     const total = plan.waves.reduce((n, wave) => n + wave.length, 0);
     let done = 0;
@@ -190,6 +234,24 @@ export class WarehouseDestination implements Destination {
       warnings: plan.warnings,
       schema: applyLocationTags(context.schema, plan.locationTags),
     };
+  }
+
+  /** What the destination holds for a package's tables (read-only). */
+  async discover(client: SqlClient, pkg: LoadPackage, schema: StoredSchema): Promise<DeployedState> {
+    const files = await packageFiles(pkg);
+    return discoverDeployed(client, {
+      catalog: this.settings.catalog,
+      datasetName: this.settings.datasetName,
+      stagingDatasetName: this.settings.stagingDatasetName,
+      versionHash: schema.versionHash,
+      tables: discoveryTableNames(schema, files.map((f) => f.table)),
+      ...(this.known ? { known: this.known } : {}),
+    });
+  }
+
+  /** What `--dry-run` asks: read-only discovery of the package's tables. */
+  discoverOnly(pkg: LoadPackage, schema: StoredSchema): Promise<DeployedState> {
+    return this.discover(this.engine.client, pkg, schema);
   }
 
   /** After a successful load the staged copies of Iceberg tables are no longer needed. */

@@ -24,8 +24,14 @@ export class LoadInfo {
   readonly packages: readonly PackageInfo[];
   readonly startedAt: Date;
   readonly finishedAt: Date;
+  /** Warnings of the run that belong to no package (a state reset, a package kept for another destination). */
+  readonly runWarnings: readonly string[];
 
-  constructor(init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "toJSON" | "toString">) {
+  constructor(
+    init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "runWarnings" | "toJSON" | "toString"> & {
+      readonly runWarnings?: readonly string[];
+    },
+  ) {
     this.pipelineName = init.pipelineName;
     this.datasetName = init.datasetName;
     this.destination = init.destination;
@@ -33,6 +39,7 @@ export class LoadInfo {
     this.packages = init.packages;
     this.startedAt = init.startedAt;
     this.finishedAt = init.finishedAt;
+    this.runWarnings = init.runWarnings ?? [];
   }
 
   get loadIds(): string[] {
@@ -66,7 +73,7 @@ export class LoadInfo {
   }
 
   get warnings(): string[] {
-    return this.packages.flatMap((p) => p.warnings);
+    return [...this.runWarnings, ...this.packages.flatMap((p) => p.warnings)];
   }
 
   /** Rows, files and bytes per table, over every package. */
@@ -104,7 +111,9 @@ export class LoadInfo {
   /** A short human summary, like dlt's load info. */
   toString(): string {
     const seconds = ((this.finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(2);
-    if (this.packages.length === 0) return `Pipeline ${this.pipelineName}: nothing to load (${seconds} s).`;
+    if (this.packages.length === 0) {
+      return [`Pipeline ${this.pipelineName}: nothing to load (${seconds} s).`, ...this.warnings.map((w) => `  warning: ${w}`)].join("\n");
+    }
     const lines = [
       `Pipeline ${this.pipelineName} loaded ${this.packages.length} package(s) into ${this.destination} dataset ${this.datasetName} at ${this.location} in ${seconds} s.`,
       ...this.tables.map((t) => `  ${t.name}: ${t.rows} rows in ${t.files} file(s), ${t.bytes} bytes`),

@@ -61,6 +61,11 @@ export interface LocalEngineOptions {
   readonly databasePath: string;
   /** Catalog name the file is attached as; default `awsdatacatalog`. */
   readonly catalog?: string;
+  /**
+   * Attach the file read-only (`--dry-run` discovery): nothing is created or refreshed, so Hive
+   * views show the files of the last refresh. The file must exist.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -80,28 +85,30 @@ export class LocalEngine implements SqlClient {
   #queue: Promise<unknown> = Promise.resolve();
   #database: string | undefined;
   #isClosed = false;
+  readonly #readOnly: boolean;
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, options: LocalEngineOptions) {
     this.#instance = instance;
     this.#connection = connection;
     this.catalog = options.catalog ?? DEFAULT_CATALOG;
     this.databasePath = resolve(options.databasePath);
+    this.#readOnly = options.readOnly === true;
   }
 
   /** Opens (creating if needed) the database file and prepares the catalog. */
   static async open(options: LocalEngineOptions): Promise<LocalEngine> {
     const path = resolve(options.databasePath);
     const catalog = options.catalog ?? DEFAULT_CATALOG;
-    await mkdir(dirname(path), { recursive: true });
+    if (options.readOnly !== true) await mkdir(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(":memory:");
     let connection: DuckDBConnection | undefined;
     try {
       connection = await instance.connect();
       // Local mode is offline: never try to download an extension (s3:// would trigger httpfs).
       await connection.run("SET autoinstall_known_extensions = false");
-      await connection.run(`ATTACH ${qs(path)} AS ${qi(catalog)}`);
+      await connection.run(`ATTACH ${qs(path)} AS ${qi(catalog)}${options.readOnly === true ? " (READ_ONLY)" : ""}`);
       await connection.run(`USE ${qi(catalog)}`);
-      for (const statement of [...registryDdl(catalog), ...informationSchemaViews(catalog), ...trinoFunctionMacros()]) {
+      for (const statement of [...(options.readOnly === true ? [] : registryDdl(catalog)), ...informationSchemaViews(catalog), ...trinoFunctionMacros()]) {
         await connection.run(statement);
       }
     } catch (error) {
@@ -223,6 +230,7 @@ export class LocalEngine implements SqlClient {
    * directly or with their database).
    */
   async #refreshHiveViews(prune = false): Promise<void> {
+    if (this.#readOnly) return;
     const tables = registryTable(this.catalog, HIVE_TABLES);
     if (prune) {
       await this.#connection.run(

@@ -131,10 +131,12 @@ describe("a first load into Athena (Hive tables, append)", () => {
       expect(job.job).toMatch(new RegExp(`^${table}\\.[0-9a-z]+\\.0\\.parquet$`));
       return job.job.split(".")[1];
     };
-    // The staged state file was deleted after the load: only the two Hive tables' files remain.
+    // The staged state file was deleted after the load: only the two Hive tables' files remain,
+    // and the marker that makes the staging dataset this dataset's own.
     expect(added).toEqual([
       `${BUCKET_PREFIX}/files_data/orders/${loadId}.${fileIdOf("orders")}.parquet`,
       `${BUCKET_PREFIX}/files_data/orders__items/${loadId}.${fileIdOf("orders__items")}.parquet`,
+      `${BUCKET_PREFIX}/files_data_staging/_dlt_staging.json`,
     ]);
     expect(jobs.find((j) => j.table === "orders")?.target).toBe(`s3://test-bucket/${added[0]}`);
 
