@@ -14,7 +14,10 @@ import { executePlan } from "./executor.js";
 import { tablesWrittenBy } from "./plan.js";
 import type { LoadPlan, LoadStep } from "./plan.js";
 import { assertNotStaging, claimStagingDataset } from "../staging/staging-marker.js";
+import { UNDEFINED_RELATION } from "./sql-client.js";
 import type { SqlClient } from "./sql-client.js";
+import { DltAthenaError } from "../errors.js";
+import { DLT_LOADS_TABLE, DLT_VERSION_TABLE } from "../schema/types.js";
 
 /** What differs between Athena and the local engine; everything else is shared. */
 export interface Engine {
@@ -68,19 +71,39 @@ export async function remainingStep(client: SqlClient, step: LoadStep): Promise<
   return columns.length > 0 ? { ...step, columns } : undefined;
 }
 
-/** Whether a step creates, writes, uploads to or deletes in `database`. */
-export function touchesDatabase(step: LoadStep, database: string): boolean {
+/**
+ * The first of dlt's own tables (`_dlt_loads`, `_dlt_version`) a database holds, if any: a
+ * dataset a pipeline loads into has them, a staging dataset never does. One query.
+ */
+export async function dltTableIn(client: SqlClient, catalog: string, database: string): Promise<string | undefined> {
+  const tables = [DLT_LOADS_TABLE, DLT_VERSION_TABLE];
+  const sql = storageColumnsSql(catalog, [database], tables);
+  try {
+    const found = parseStorageColumns(await client.execute(sql), tables);
+    return tables.find((table) => found.has(`${database.toLowerCase()}.${table}`));
+  } catch (error) {
+    if (error instanceof DltAthenaError && error.code === UNDEFINED_RELATION) return undefined;
+    throw error;
+  }
+}
+
+/** The databases a step creates, writes, uploads to or deletes in (lower-case). */
+export function databasesOf(step: LoadStep): string[] {
   switch (step.kind) {
     case "createDatabase":
-      return step.database === database;
+      return [step.database];
     case "deleteTableFiles":
-      return step.dataset === database;
+      return [step.dataset];
     case "uploadFiles":
-      return step.files.some((file) => file.key.startsWith(`${database}/`));
+      return step.files.map((file) => file.key.split("/")[0] ?? "");
+    case "insertFromStaging":
+      return [step.target.database, step.staging.database];
     case "mergeDeleteInsert":
-      return step.deleteKeys.database === database || step.insertKeys.database === database || step.root.staging.database === database;
+      return [step.root.target.database, step.root.staging.database, step.deleteKeys.database, step.insertKeys.database];
+    case "mergeUpsert":
+      return [step.root.target.database, step.root.staging.database];
     default:
-      return tablesWrittenBy(step).some((table) => table.database === database);
+      return tablesWrittenBy(step).map((table) => table.database);
   }
 }
 
@@ -169,25 +192,18 @@ export class WarehouseDestination implements Destination {
     let discovery = { count: 0, seconds: 0 };
     if (stored) {
       plan = revivePlan(stored);
+      await this.assertOwnStaging(plan, context.schema);
     } else {
       const started = Date.now();
       const counted = countingClient(engine.client);
       const deployed = await this.discover(counted, pkg, context.schema);
       discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       plan = await planPackage(pkg, context.schema, settings, engine.bucketUrl, deployed);
+      // A plan refused here is not stored: the next run plans again, with the configuration it has then.
+      await this.assertOwnStaging(plan, context.schema);
       await pkg.writeJSON(PLAN_FILE, plan);
       // The plan records this schema version; a second package of the run must look again.
       this.known = undefined;
-    }
-    // Staging files are deleted and staging tables dropped: only in this dataset's own staging.
-    await assertNotStaging(engine.store, settings.datasetName);
-    if (plan.waves.some((wave) => wave.some((step) => touchesDatabase(step, settings.stagingDatasetName)))) {
-      await claimStagingDataset(engine.store, {
-        dataset: settings.datasetName,
-        stagingDataset: settings.stagingDatasetName,
-        layout: settings.layout,
-        ownTables: Object.keys(context.schema.tables).map((t) => t.toLowerCase()),
-      });
     }
     const total = plan.waves.reduce((n, wave) => n + wave.length, 0);
     let done = 0;
@@ -234,6 +250,29 @@ export class WarehouseDestination implements Destination {
       warnings: plan.warnings,
       schema: applyLocationTags(context.schema, plan.locationTags),
     };
+  }
+
+  /**
+   * Staging files are deleted and staging tables dropped only in this dataset's own staging
+   * dataset, and nothing is loaded into a dataset that is another one's staging. A stored plan
+   * is checked against the staging database it names (the configuration may have changed since).
+   */
+  private async assertOwnStaging(plan: LoadPlan, schema: StoredSchema): Promise<void> {
+    const { engine, settings } = this;
+    await assertNotStaging(engine.store, settings.datasetName);
+    const stagingDatabases = new Set<string>();
+    for (const step of plan.waves.flat()) {
+      for (const database of databasesOf(step)) if (database !== settings.datasetName) stagingDatabases.add(database);
+    }
+    for (const staging of stagingDatabases) {
+      await claimStagingDataset(engine.store, {
+        dataset: settings.datasetName,
+        stagingDataset: staging,
+        layout: settings.layout,
+        ownTables: Object.keys(schema.tables).map((t) => t.toLowerCase()),
+        holdsDltTables: () => dltTableIn(engine.client, settings.catalog, staging),
+      });
+    }
   }
 
   /** What the destination holds for a package's tables (read-only). */

@@ -5,10 +5,12 @@
  * to be this dataset's own staging: a marker object `<staging>/_dlt_staging.json` written when
  * it was first used (`{"staging_of": "<dataset>"}`; Hive and Athena skip names starting with `_`).
  *
- * A staging folder without a marker is claimed only when it is empty, or when every object in
- * it lies in a table folder of this dataset's schema (a staging dataset made before markers
- * existed); a folder with dlt's own tables (`_dlt_loads`, `_dlt_version`) is a dataset of its
- * own. Anything else is refused, naming the dataset and the key that gives staging another name.
+ * Without a marker, the catalog is asked once whether a database of that name holds dlt's own
+ * tables (`_dlt_loads`, `_dlt_version`: a dataset some pipeline loaded; a staging dataset never
+ * has them), and the folder is listed: it is claimed only when the catalog has no such table and
+ * every object lies in a table folder of this dataset's schema (empty, or a staging dataset made
+ * before markers existed). Anything else is refused, naming the dataset and the key that gives
+ * staging another name.
  */
 import { ConfigError } from "../errors.js";
 import { datasetKeyPrefix } from "./bucket-url.js";
@@ -28,6 +30,8 @@ export interface StagingClaim {
   readonly layout: string;
   /** Tables of this dataset's schemas; their folders may already be in a staging folder without a marker. */
   readonly ownTables: readonly string[];
+  /** Asks the catalog whether a database of that name holds dlt's own tables (one query). */
+  readonly holdsDltTables: () => Promise<string | undefined>;
 }
 
 const LAYOUT_KEY = "[destination.athena] staging_dataset_name_layout";
@@ -46,6 +50,10 @@ export async function claimStagingDataset(store: ObjectStore, claim: StagingClai
   if (marker !== undefined) {
     if (marker.staging_of === claim.dataset) return;
     throw notOwn(claim, `it is the staging dataset of \`${marker.staging_of}\` (${store.url}/${markerKey})`);
+  }
+  const dltTable = await claim.holdsDltTables();
+  if (dltTable !== undefined) {
+    throw notOwn(claim, `it holds dlt's table \`${dltTable}\`, so it is a dataset some pipeline loads into`);
   }
   const tableFolders = claim.ownTables.map((t) => `${folder}${tablePrefix(claim.layout, t)}`);
   for await (const object of store.list(folder)) {

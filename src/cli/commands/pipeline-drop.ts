@@ -109,16 +109,18 @@ async function isConfirmed(ctx: PipelineContext, prompter: Prompter): Promise<bo
 async function executeDrop(
   plan: DropPlan,
   engine: CliEngine,
-  settings: { readonly datasetName: string; readonly stagingDatasetName: string; readonly layout: string; readonly maxConcurrency: number },
+  settings: { readonly catalog: string; readonly datasetName: string; readonly stagingDatasetName: string; readonly layout: string; readonly maxConcurrency: number },
 ): Promise<{ dropped: string[]; files: number }> {
   if (plan.stagingTables.length > 0) {
     // Staging copies are dropped only from this dataset's own staging dataset, never another's.
     const { claimStagingDataset } = await import("../../staging/staging-marker.js");
+    const { dltTableIn } = await import("../../destination/warehouse.js");
     await claimStagingDataset(engine.store, {
       dataset: settings.datasetName,
       stagingDataset: settings.stagingDatasetName,
       layout: settings.layout,
       ownTables: [...plan.tables, DLT_STATE_TABLE],
+      holdsDltTables: () => dltTableIn(engine.client, settings.catalog, settings.stagingDatasetName),
     });
   }
   for (const statement of plan.cleanup) await runIgnoringMissing(engine.client, statement.sql);
