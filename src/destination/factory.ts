@@ -124,17 +124,18 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
 }
 
 async function localEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
-  const { LocalEngine, localModePaths } = await import("./local/engine.js");
+  const { LocalEngine, localModePaths, storeBesideEngine } = await import("./local/engine.js");
   const { duckdbDialect, duckdbUndoStatements } = await import("./local/dialect.js");
   const paths = localModePaths(config.projectDir);
   const bucketUrl = `file://${paths.bucketRoot}`;
+  const client = await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog });
   return {
     name: "athena (local)",
     identity: `local:${paths.databasePath}`,
     location: paths.databasePath,
     dialect: duckdbDialect({ bucketRoot: paths.bucketRoot, bucketUrl }),
-    client: await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog }),
-    store: createFileStore(paths.bucketRoot),
+    client,
+    store: storeBesideEngine(createFileStore(paths.bucketRoot), client),
     bucketUrl,
     undo: duckdbUndoStatements,
   };

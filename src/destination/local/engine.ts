@@ -17,6 +17,7 @@ import { DltAthenaError, LoadError } from "../../errors.js";
 import { quoteDuckDBIdentifier as qi, quoteDuckDBString as qs } from "../../writers/duckdb-types.js";
 import { UNDEFINED_RELATION } from "../sql-client.js";
 import type { QueryResult, SqlClient } from "../sql-client.js";
+import type { ObjectStore } from "../../staging/object-store.js";
 import {
   ENGINE_SCHEMA,
   HIVE_COLUMNS,
@@ -184,6 +185,15 @@ export class LocalEngine implements SqlClient {
     return typeof serialized === "string" ? trinoColumnNames(JSON.parse(serialized), names) : names;
   }
 
+  /**
+   * Runs `action` between statements: a statement's Hive views list their files just before it
+   * runs, so files deleted while it runs would vanish under it. The local bucket's store deletes
+   * through this ({@link storeBesideEngine}).
+   */
+  betweenStatements<T>(action: () => Promise<T>): Promise<T> {
+    return this.#exclusive(action);
+  }
+
   /** Queues `action` after every earlier call. */
   #exclusive<T>(action: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(action);
@@ -299,6 +309,24 @@ async function listDataFiles(folder: string): Promise<string[]> {
   };
   await walk(folder);
   return found.sort();
+}
+
+/**
+ * The local bucket's store as the engine's neighbour: deletes wait for the statement in flight
+ * and the next statement sees the folder without the deleted files (uploads only add files, which
+ * the next statement's views pick up anyway).
+ *
+ * @example const store = storeBesideEngine(createFileStore(paths.bucketRoot), engine);
+ */
+export function storeBesideEngine(store: ObjectStore, engine: LocalEngine): ObjectStore {
+  return {
+    url: store.url,
+    put: (key, body) => store.put(key, body),
+    get: (key) => store.get(key),
+    exists: (key) => store.exists(key),
+    list: (prefix) => store.list(prefix),
+    delete: (keys) => engine.betweenStatements(() => store.delete(keys)),
+  };
 }
 
 const UNDEFINED = /^Catalog Error: (Table|Schema|View) with name .* does not exist/;
