@@ -192,7 +192,9 @@ export class WarehouseDestination implements Destination {
     let discovery = { count: 0, seconds: 0 };
     if (stored) {
       plan = revivePlan(stored);
-      await this.assertOwnStaging(plan, context.schema);
+      const counted = countingClient(engine.client);
+      await this.assertOwnStaging(plan, context.schema, counted);
+      discovery = { count: counted.count, seconds: 0 };
     } else {
       const started = Date.now();
       const counted = countingClient(engine.client);
@@ -200,7 +202,8 @@ export class WarehouseDestination implements Destination {
       discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       plan = await planPackage(pkg, context.schema, settings, engine.bucketUrl, deployed);
       // A plan refused here is not stored: the next run plans again, with the configuration it has then.
-      await this.assertOwnStaging(plan, context.schema);
+      await this.assertOwnStaging(plan, context.schema, counted);
+      discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       await pkg.writeJSON(PLAN_FILE, plan);
       // The plan records this schema version; a second package of the run must look again.
       this.known = undefined;
@@ -257,7 +260,7 @@ export class WarehouseDestination implements Destination {
    * dataset, and nothing is loaded into a dataset that is another one's staging. A stored plan
    * is checked against the staging database it names (the configuration may have changed since).
    */
-  private async assertOwnStaging(plan: LoadPlan, schema: StoredSchema): Promise<void> {
+  private async assertOwnStaging(plan: LoadPlan, schema: StoredSchema, client: SqlClient): Promise<void> {
     const { engine, settings } = this;
     await assertNotStaging(engine.store, settings.datasetName);
     const stagingDatabases = new Set<string>();
@@ -270,7 +273,7 @@ export class WarehouseDestination implements Destination {
         stagingDataset: staging,
         layout: settings.layout,
         ownTables: Object.keys(schema.tables).map((t) => t.toLowerCase()),
-        holdsDltTables: () => dltTableIn(engine.client, settings.catalog, staging),
+        holdsDltTables: () => dltTableIn(client, settings.catalog, staging),
       });
     }
   }
