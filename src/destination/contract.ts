@@ -48,6 +48,14 @@ export interface RestoredState {
   readonly schemas: readonly StoredSchema[];
 }
 
+/** What one read of the destination at the start of a run found (reference §8.4). */
+export interface DestinationStateRead {
+  /** False when the dataset (or dlt's tables in it) does not exist. */
+  readonly datasetExists: boolean;
+  /** The pipeline's newest committed state, or undefined when there is none. */
+  readonly state: Omit<PipelineState, "_local"> | undefined;
+}
+
 /**
  * A destination loads normalized packages. Loading must be idempotent per load id: a package
  * interrupted half-way is handed over again and must complete without duplicating rows.
@@ -57,9 +65,24 @@ export interface Destination {
   readonly name: string;
   /** Where the data goes, for summaries (e.g. `s3://lake/raw on awsdatacatalog`). */
   readonly location: string;
+  /**
+   * Which destination this is, e.g. `local:/p/.dlt/local/athena.duckdb` or
+   * `athena:awsdatacatalog/primary/s3://lake/raw`. Load packages and what is known to be
+   * deployed are bound to it; two destinations with different identities never share them.
+   * A custom destination without one is identified by its name.
+   */
+  readonly identity?: string;
   loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult>;
   /** The newest stored state of the pipeline, or undefined when the destination has none. */
   restoreState(pipelineName: string): Promise<RestoredState | undefined>;
+  /**
+   * The sync read at the start of a run: the newest committed state, in as few queries as the
+   * destination can (the warehouse also learns which of `schemaHashes` it has recorded, so the
+   * load needs no separate version check). Without it, {@link restoreState} is used.
+   */
+  readState?(pipelineName: string, schemaHashes: readonly string[]): Promise<DestinationStateRead>;
+  /** The newest stored version of each named schema (after {@link readState} chose the remote state). */
+  restoreSchemas?(names: readonly string[]): Promise<StoredSchema[]>;
   close(): Promise<void>;
 }
 
@@ -70,3 +93,8 @@ export interface DestinationFactoryInput {
 }
 
 export type DestinationFactory = (input: DestinationFactoryInput) => Promise<Destination>;
+
+/** {@link Destination.identity}, or `custom:<name>` for a destination that has none. */
+export function identityOf(destination: Pick<Destination, "identity" | "name">): string {
+  return destination.identity ?? `custom:${destination.name}`;
+}

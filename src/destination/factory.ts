@@ -1,4 +1,6 @@
 import type { ResolvedConfig } from "../config/resolve.js";
+import { tomlNameOf } from "../config/spec.js";
+import { ConfigError } from "../errors.js";
 import { awsSettingsFor, credentialsFor } from "../config/aws.js";
 import type { DestinationFactoryInput } from "./contract.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
@@ -22,13 +24,64 @@ export function warehouseSettings(config: ResolvedConfig, datasetName: string): 
   return {
     catalog: (config.getString("destination.athena.aws_data_catalog") ?? "awsdatacatalog").toLowerCase(),
     datasetName: dataset,
-    stagingDatasetName: `${dataset}_staging`,
+    stagingDatasetName: stagingDatasetNameOf(config, dataset),
     layout,
     forceIceberg: config.getBoolean("destination.athena.force_iceberg"),
     maxConcurrency: config.getInteger("destination.athena.max_concurrent_queries") ?? 5,
     uploadConcurrency: config.getInteger("destination.filesystem.upload_concurrency") ?? 8,
     keepStagingFiles: config.getBoolean("destination.athena.keep_staging_files"),
   };
+}
+
+const STAGING_LAYOUT_KEYS = ["destination.athena.staging_dataset_name_layout", "destination.filesystem.staging_dataset_name_layout"] as const;
+
+/**
+ * The staging dataset of `dataset` from dlt's `staging_dataset_name_layout` (`%s` = the dataset
+ * name; without `%s` the layout is the name itself). Athena's key names the database and the
+ * filesystem's the folder; here one name serves both, so two different values are refused.
+ *
+ * @throws ConfigError `staging_dataset_layout_conflict`, `staging_dataset_is_dataset`.
+ * @example stagingDatasetNameOf(config, "shop"); // "shop_staging"
+ */
+export function stagingDatasetNameOf(config: ResolvedConfig, dataset: string): string {
+  const set = STAGING_LAYOUT_KEYS.map((key) => ({ key, found: config.lookup(key) })).filter((k) => k.found && k.found.source !== "default");
+  const distinct = new Set(set.map((k) => String(k.found?.value)));
+  if (distinct.size > 1) {
+    throw new ConfigError(
+      "staging_dataset_layout_conflict",
+      `staging_dataset_name_layout differs between ${set.map((k) => `${tomlNameOf(k.key.split("."))} = "${String(k.found?.value)}"`).join(" and ")}: ` +
+        `the staging database and its folder must have one name. Set the same value in both, or only one of them.`,
+      { meta: { keys: set.map((k) => k.key) } },
+    );
+  }
+  const layout = set.length > 0 ? String(set[0]?.found?.value) : "%s_staging";
+  const name = normalizeTableIdentifier(layout.includes("%s") ? layout.replaceAll("%s", dataset) : layout);
+  if (name === dataset || name.length === 0) {
+    throw new ConfigError(
+      "staging_dataset_is_dataset",
+      `staging_dataset_name_layout "${layout}" makes the staging dataset of \`${dataset}\` the dataset itself, which would delete its data. ` +
+        `Set [destination.athena] staging_dataset_name_layout to a different name, e.g. "%s_staging".`,
+      { meta: { layout, dataset } },
+    );
+  }
+  return name;
+}
+
+/**
+ * The identity of the destination the configuration selects, without opening anything: the
+ * local engine's database file, or the Athena catalog + work group + bucket URL. Validates the
+ * same keys a real run does (a bad bucket URL fails here with exit code 2).
+ *
+ * @example destinationIdentity(config); // "athena:awsdatacatalog/primary/s3://lake/raw"
+ */
+export async function destinationIdentity(config: ResolvedConfig): Promise<string> {
+  if (config.getBoolean("destination.athena.local")) {
+    const { localModePaths } = await import("./local/engine.js");
+    return `local:${localModePaths(config.projectDir).databasePath}`;
+  }
+  const catalog = (config.getString("destination.athena.aws_data_catalog") ?? "awsdatacatalog").toLowerCase();
+  const workGroup = config.getString("destination.athena.athena_work_group") ?? "primary";
+  return `athena:${catalog}/${workGroup}/${athenaBucketUrl(config).replace(/\/+$/, "")}`;
 }
 
 /** The bucket URL for Athena runs; the local engine has its own folder and needs none. */
@@ -64,6 +117,7 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
   }
   return {
     name: "athena",
+    identity: await destinationIdentity(config),
     location: `${bucket.url} on ${settings.catalog}`,
     dialect: athenaDialect,
     client: createAthenaSqlClient(config, { database: settings.datasetName }),
@@ -74,16 +128,18 @@ async function athenaEngine(config: ResolvedConfig, settings: EngineTarget): Pro
 }
 
 async function localEngine(config: ResolvedConfig, settings: EngineTarget): Promise<Engine> {
-  const { LocalEngine, localModePaths } = await import("./local/engine.js");
+  const { LocalEngine, localModePaths, storeBesideEngine } = await import("./local/engine.js");
   const { duckdbDialect, duckdbUndoStatements } = await import("./local/dialect.js");
   const paths = localModePaths(config.projectDir);
   const bucketUrl = `file://${paths.bucketRoot}`;
+  const client = await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog });
   return {
     name: "athena (local)",
+    identity: `local:${paths.databasePath}`,
     location: paths.databasePath,
     dialect: duckdbDialect({ bucketRoot: paths.bucketRoot, bucketUrl }),
-    client: await LocalEngine.open({ databasePath: paths.databasePath, catalog: settings.catalog }),
-    store: createFileStore(paths.bucketRoot),
+    client,
+    store: storeBesideEngine(createFileStore(paths.bucketRoot), client),
     bucketUrl,
     undo: duckdbUndoStatements,
   };

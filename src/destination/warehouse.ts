@@ -1,5 +1,5 @@
 import type { LoadPackage } from "../packages/load-package.js";
-import type { Destination, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
+import type { Destination, DestinationStateRead, LoadContext, LoadJobResult, PackageLoadResult, RestoredState } from "./contract.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { parseJobFileName } from "../packages/job-file-name.js";
@@ -7,17 +7,24 @@ import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
-import { discoverDeployed, parseStorageColumns, restorePipelineState, storageColumnsSql } from "./athena/discovery.js";
+import { discoverDeployed, parseStorageColumns, readStateSnapshot, restorePipelineState, restoreSchemas, storageColumnsSql } from "./athena/discovery.js";
 import { NOTHING_DEPLOYED, applyLocationTags, discoveryTableNames, planLoad } from "./athena/planner.js";
 import type { DeployedState, PackageFile } from "./athena/planner.js";
 import type { Dialect } from "./dialect.js";
 import { executePlan } from "./executor.js";
+import { tablesWrittenBy } from "./plan.js";
 import type { LoadPlan, LoadStep } from "./plan.js";
+import { assertNotStaging, claimStagingDataset } from "../staging/staging-marker.js";
+import { UNDEFINED_RELATION } from "./sql-client.js";
 import type { SqlClient } from "./sql-client.js";
+import { DltAthenaError } from "../errors.js";
+import { DLT_LOADS_TABLE, DLT_VERSION_TABLE } from "../schema/types.js";
 
 /** What differs between Athena and the local engine; everything else is shared. */
 export interface Engine {
   readonly name: string;
+  /** See {@link Destination.identity}. */
+  readonly identity: string;
   readonly location: string;
   readonly dialect: Dialect;
   readonly client: SqlClient;
@@ -63,6 +70,42 @@ export async function remainingStep(client: SqlClient, step: LoadStep): Promise<
   const existing = new Set(parseStorageColumns(result, [table]).get(`${database}.${table}`)?.columns ?? []);
   const columns = step.columns.filter((column) => !existing.has(column.name));
   return columns.length > 0 ? { ...step, columns } : undefined;
+}
+
+/**
+ * The first of dlt's own tables (`_dlt_loads`, `_dlt_version`) a database holds, if any: a
+ * dataset a pipeline loads into has them, a staging dataset never does. One query.
+ */
+export async function dltTableIn(client: SqlClient, catalog: string, database: string): Promise<string | undefined> {
+  const tables = [DLT_LOADS_TABLE, DLT_VERSION_TABLE];
+  const sql = storageColumnsSql(catalog, [database], tables);
+  try {
+    const found = parseStorageColumns(await client.execute(sql), tables);
+    return tables.find((table) => found.has(`${database.toLowerCase()}.${table}`));
+  } catch (error) {
+    if (error instanceof DltAthenaError && error.code === UNDEFINED_RELATION) return undefined;
+    throw error;
+  }
+}
+
+/** The databases a step creates, writes, uploads to or deletes in (lower-case). */
+export function databasesOf(step: LoadStep): string[] {
+  switch (step.kind) {
+    case "createDatabase":
+      return [step.database];
+    case "deleteTableFiles":
+      return [step.dataset];
+    case "uploadFiles":
+      return step.files.map((file) => file.key.split("/")[0] ?? "");
+    case "insertFromStaging":
+      return [step.target.database, step.staging.database];
+    case "mergeDeleteInsert":
+      return [step.root.target.database, step.root.staging.database, step.deleteKeys.database, step.insertKeys.database];
+    case "mergeUpsert":
+      return [step.root.target.database, step.root.staging.database];
+    default:
+      return tablesWrittenBy(step).map((table) => table.database);
+  }
 }
 
 /** The plan of a package is stored in it, so a rerun executes exactly the same steps. */
@@ -123,14 +166,33 @@ export async function planPackage(
  */
 export class WarehouseDestination implements Destination {
   readonly name: string;
+  readonly identity: string;
   readonly location: string;
+  /** Schema versions this run's sync read looked up in `_dlt_version`, and those it found. */
+  private known: { checked: Set<string>; recorded: Set<string>; dltTablesExist: boolean } | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly settings: WarehouseSettings,
   ) {
     this.name = engine.name;
+    this.identity = engine.identity;
     this.location = engine.location;
+  }
+
+  /** One query: the pipeline's newest committed state and which of `schemaHashes` are recorded. */
+  async readState(pipelineName: string, schemaHashes: readonly string[]): Promise<DestinationStateRead> {
+    const { catalog, datasetName } = this.settings;
+    const snapshot = await readStateSnapshot(this.engine.client, { catalog, datasetName, pipelineName, versionHashes: schemaHashes });
+    this.known = { checked: new Set(schemaHashes), recorded: new Set(snapshot.recordedHashes), dltTablesExist: snapshot.datasetExists };
+    const state = snapshot.state?.state;
+    const isState = state !== null && typeof state === "object" && !Array.isArray(state);
+    return { datasetExists: snapshot.datasetExists, state: isState ? (state as DestinationStateRead["state"]) : undefined };
+  }
+
+  restoreSchemas(names: readonly string[]): Promise<StoredSchema[]> {
+    this.known = undefined;
+    return restoreSchemas(this.engine.client, this.settings, names);
   }
 
   async loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult> {
@@ -140,20 +202,21 @@ export class WarehouseDestination implements Destination {
     let discovery = { count: 0, seconds: 0 };
     if (stored) {
       plan = revivePlan(stored);
+      const counted = countingClient(engine.client);
+      await this.assertOwnStaging(plan, context.schema, counted);
+      discovery = { count: counted.count, seconds: 0 };
     } else {
-      const files = await packageFiles(pkg);
       const started = Date.now();
       const counted = countingClient(engine.client);
-      const deployed = await discoverDeployed(counted, {
-        catalog: settings.catalog,
-        datasetName: settings.datasetName,
-        stagingDatasetName: settings.stagingDatasetName,
-        versionHash: context.schema.versionHash,
-        tables: discoveryTableNames(context.schema, files.map((f) => f.table)),
-      });
+      const deployed = await this.discover(counted, pkg, context.schema);
       discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       plan = await planPackage(pkg, context.schema, settings, engine.bucketUrl, deployed);
+      // A plan refused here is not stored: the next run plans again, with the configuration it has then.
+      await this.assertOwnStaging(plan, context.schema, counted);
+      discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       await pkg.writeJSON(PLAN_FILE, plan);
+      // The plan records this schema version; a second package of the run must look again.
+      this.known = undefined;
     }
     const total = plan.waves.reduce((n, wave) => n + wave.length, 0);
     let done = 0;
@@ -200,6 +263,47 @@ export class WarehouseDestination implements Destination {
       warnings: plan.warnings,
       schema: applyLocationTags(context.schema, plan.locationTags),
     };
+  }
+
+  /**
+   * Staging files are deleted and staging tables dropped only in this dataset's own staging
+   * dataset, and nothing is loaded into a dataset that is another one's staging. A stored plan
+   * is checked against the staging database it names (the configuration may have changed since).
+   */
+  private async assertOwnStaging(plan: LoadPlan, schema: StoredSchema, client: SqlClient): Promise<void> {
+    const { engine, settings } = this;
+    await assertNotStaging(engine.store, settings.datasetName);
+    const stagingDatabases = new Set<string>();
+    for (const step of plan.waves.flat()) {
+      for (const database of databasesOf(step)) if (database !== settings.datasetName) stagingDatabases.add(database);
+    }
+    for (const staging of stagingDatabases) {
+      await claimStagingDataset(engine.store, {
+        dataset: settings.datasetName,
+        stagingDataset: staging,
+        layout: settings.layout,
+        ownTables: Object.keys(schema.tables).map((t) => t.toLowerCase()),
+        holdsDltTables: () => dltTableIn(client, settings.catalog, staging),
+      });
+    }
+  }
+
+  /** What the destination holds for a package's tables (read-only). */
+  async discover(client: SqlClient, pkg: LoadPackage, schema: StoredSchema): Promise<DeployedState> {
+    const files = await packageFiles(pkg);
+    return discoverDeployed(client, {
+      catalog: this.settings.catalog,
+      datasetName: this.settings.datasetName,
+      stagingDatasetName: this.settings.stagingDatasetName,
+      versionHash: schema.versionHash,
+      tables: discoveryTableNames(schema, files.map((f) => f.table)),
+      ...(this.known ? { known: this.known } : {}),
+    });
+  }
+
+  /** What `--dry-run` asks: read-only discovery of the package's tables. */
+  discoverOnly(pkg: LoadPackage, schema: StoredSchema): Promise<DeployedState> {
+    return this.discover(this.engine.client, pkg, schema);
   }
 
   /** After a successful load the staged copies of Iceberg tables are no longer needed. */

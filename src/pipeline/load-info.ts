@@ -31,10 +31,13 @@ export class LoadInfo {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly retries: RetryInfo;
+  /** Warnings of the run that belong to no package (a state reset, a package kept for another destination). */
+  readonly runWarnings: readonly string[];
 
   constructor(
-    init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "toJSON" | "toString" | "retries"> & {
+    init: Omit<LoadInfo, "loadIds" | "tables" | "hasFailedJobs" | "files" | "bytes" | "queries" | "warnings" | "runWarnings" | "toJSON" | "toString" | "retries"> & {
       readonly retries?: RetryInfo;
+      readonly runWarnings?: readonly string[];
     },
   ) {
     this.pipelineName = init.pipelineName;
@@ -45,6 +48,7 @@ export class LoadInfo {
     this.startedAt = init.startedAt;
     this.finishedAt = init.finishedAt;
     this.retries = init.retries ?? { s3: 0, athena: 0 };
+    this.runWarnings = init.runWarnings ?? [];
   }
 
   get loadIds(): string[] {
@@ -78,7 +82,7 @@ export class LoadInfo {
   }
 
   get warnings(): string[] {
-    return this.packages.flatMap((p) => p.warnings);
+    return [...this.runWarnings, ...this.packages.flatMap((p) => p.warnings)];
   }
 
   /** Rows, files and bytes per table, over every package. */
@@ -117,7 +121,9 @@ export class LoadInfo {
   /** A short human summary, like dlt's load info. */
   toString(): string {
     const seconds = ((this.finishedAt.getTime() - this.startedAt.getTime()) / 1000).toFixed(2);
-    if (this.packages.length === 0) return `Pipeline ${this.pipelineName}: nothing to load (${seconds} s).`;
+    if (this.packages.length === 0) {
+      return [`Pipeline ${this.pipelineName}: nothing to load (${seconds} s).`, ...this.warnings.map((w) => `  warning: ${w}`)].join("\n");
+    }
     const lines = [
       `Pipeline ${this.pipelineName} loaded ${this.packages.length} package(s) into ${this.destination} dataset ${this.datasetName} at ${this.location} in ${seconds} s.`,
       ...this.tables.map((t) => `  ${t.name}: ${t.rows} rows in ${t.files} file(s), ${t.bytes} bytes`),

@@ -12,8 +12,10 @@ import { Schema } from "../schema/schema.js";
 import { DLT_STATE_TABLE } from "../schema/types.js";
 import type { StoredSchema } from "../schema/types.js";
 import { resource } from "../source/resource.js";
-import type { LoadPlan } from "../destination/plan.js";
-import { deployedAfter, readDeployed, writeDeployed } from "./deployed.js";
+import { keptPackageMessage, readBinding, writeBinding } from "./package-binding.js";
+import type { PackageBinding } from "./package-binding.js";
+import { syncWithDestination } from "./sync.js";
+import { identityOf } from "../destination/contract.js";
 import type { Destination, DestinationFactory } from "../destination/contract.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
@@ -33,7 +35,7 @@ import { isTerminalLoadFailure } from "./terminal.js";
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { PACKAGE_FAILURE_FILE } from "../packages/load-package.js";
-import { bumpStateVersion, newPipelineState, sharedState, stateRow } from "../state/pipeline-state.js";
+import { bumpStateVersion, newPipelineState, normalizeSharedState, sharedState, stateRow } from "../state/pipeline-state.js";
 import type { PipelineState } from "../state/pipeline-state.js";
 import { WorkingFolder, pipelinesDirOf } from "./working-folder.js";
 
@@ -104,6 +106,8 @@ export class Pipeline {
   /** Errors of packages this run marked failed, oldest first. */
   private terminalErrors: DltAthenaError[] = [];
   private readonly lockWaitSeconds: number | undefined;
+  /** Warnings of this run that belong to no package (a reset by the sync, a package kept). */
+  private runWarnings: string[] = [];
   lastTrace: { readonly steps: readonly StepTrace[]; readonly loadInfo?: unknown } | undefined;
 
   constructor(options: PipelineOptions = {}) {
@@ -144,14 +148,17 @@ export class Pipeline {
     const startedAt = new Date();
     this.trace = [];
     this.retriesAtStart = retryCounts();
+    this.runWarnings = [];
     if (runContext().overrides.isDryRun) return this.dryRun(startedAt, data, options);
     return this.locked(() => this.runLocked(startedAt, data, options));
   }
 
   private async runLocked(startedAt: Date, data: PipelineData | undefined, options: RunOptions): Promise<LoadInfo> {
-    await this.open();
+    await this.open(false);
     // Configuration problems (a missing bucket, an invalid layout) surface before anything is extracted.
-    await this.destination();
+    const destination = await this.destination();
+    // The destination is the source of truth: its state (or its absence) decides where this run starts.
+    await this.step("sync", () => this.syncWith(destination));
     const packages: PackageInfo[] = [];
     packages.push(...(await this.step("load", () => this.loadPending())));
     if (data !== undefined) {
@@ -184,28 +191,55 @@ export class Pipeline {
   }
 
   /**
-   * `--dry-run`: extracts and normalizes, prints the plan, and forgets it all: the package is
-   * removed and neither the state nor the schema of the working folder change.
+   * `--dry-run`: syncs with its real target read-only, extracts and normalizes, prints the plan,
+   * and forgets it all: the package is removed and neither the state nor the schemas of the
+   * working folder change. Configuration is validated as a real run validates it.
    */
   private async dryRun(startedAt: Date, data: PipelineData | undefined, options: RunOptions): Promise<LoadInfo> {
     await this.open(false);
-    if (data === undefined) return this.finish(startedAt, []);
+    const { openDryRunTarget, planDryRun } = await import("./dry-run.js");
+    const target = await openDryRunTarget(this.config, this.datasetName);
     const snapshot = JSON.stringify(this.state);
-    const loadId = await this.extractPackage(data, options, false);
-    const pkg = await openLoadPackage(this.folder.packagesRoot, loadId);
+    const warnings: string[] = [];
     try {
-      const schema = await pkg.readSchema<StoredSchema>();
-      const { planDryRun } = await import("./dry-run.js");
-      runContext().dryRuns.push(
-        await planDryRun({ config: this.config, pkg, schema: schema!, pipelineName: this.pipelineName, datasetName: this.datasetName, workingFolder: this.folder.path }),
-      );
+      if (target.destination !== undefined) {
+        const outcome = await syncWithDestination({
+          pipelineName: this.pipelineName,
+          datasetName: this.datasetName,
+          destination: target.destination,
+          state: this.state,
+          schemaHashes: [...this.schemas.values()].map((schema) => schema.toJSON().versionHash),
+          hasPendingHere: false,
+        }).catch(() => undefined);
+        if (outcome !== undefined && outcome.kind !== "unchanged") {
+          this.schemas.clear();
+          if (outcome.kind === "restored") for (const schema of outcome.schemas) this.schemas.set(schema.name, Schema.fromJSON(schema));
+          else warnings.push(outcome.warning.replace("were reset and this run loads", "would be reset and a real run would load"));
+        }
+        if (outcome !== undefined) this.stateValue = outcome.state;
+      } else if (this.state._local.destination !== target.identity) {
+        // What this working folder knows belongs to another destination: plan as a first run.
+        this.stateValue = newPipelineState(this.pipelineName, this.datasetName);
+        this.schemas.clear();
+      }
+      if (data === undefined) return this.finish(startedAt, []);
+      const loadId = await this.extractPackage(data, options, false);
+      const pkg = await openLoadPackage(this.folder.packagesRoot, loadId);
+      try {
+        const schema = await pkg.readSchema<StoredSchema>();
+        runContext().dryRuns.push(
+          await planDryRun({ target, config: this.config, pkg, schema: schema!, pipelineName: this.pipelineName, datasetName: this.datasetName, warnings }),
+        );
+      } finally {
+        await rm(pkg.path, { recursive: true, force: true });
+      }
     } finally {
-      await rm(pkg.path, { recursive: true, force: true });
+      await target.close();
       this.stateValue = JSON.parse(snapshot) as PipelineState;
       this.schemas.clear();
       for (const stored of await this.folder.listSchemas()) this.schemas.set(stored.name, Schema.fromJSON(stored));
     }
-    return new LoadInfo({ pipelineName: this.pipelineName, datasetName: this.datasetName, destination: "athena (dry run)", location: "", packages: [], startedAt, finishedAt: new Date() });
+    return new LoadInfo({ pipelineName: this.pipelineName, datasetName: this.datasetName, destination: `${target.name} (dry run)`, location: "", packages: [], startedAt, finishedAt: new Date() });
   }
 
   /** Extracts and normalizes `data` into a new load package; returns its load id. */
@@ -273,6 +307,7 @@ export class Pipeline {
       destination: destination?.name ?? String(this.destinationOption),
       location: destination?.location ?? "",
       packages,
+      runWarnings: this.runWarnings,
       startedAt,
       finishedAt: new Date(),
       retries: retriesSince(this.retriesAtStart),
@@ -303,7 +338,7 @@ export class Pipeline {
       state = newPipelineState(this.pipelineName, this.datasetName);
       const restored = await this.step("sync", () => this.restoreFromDestination());
       if (restored) {
-        state = { ...restored.state, _local: { first_run: false } };
+        state = { ...normalizeSharedState(restored.state), _local: { first_run: false, ...(this.destinationValue ? { destination: identityOf(this.destinationValue) } : {}) } };
         for (const schema of restored.schemas) await this.folder.writeSchema(schema);
         await this.folder.writeState(state);
       }
@@ -321,6 +356,50 @@ export class Pipeline {
     return destination?.restoreState(this.pipelineName);
   }
 
+  /** The sync at the start of a run (`sync.ts`), persisted in the working folder. */
+  private async syncWith(destination: Destination): Promise<void> {
+    const here = (await this.pendingPackages()).filter((p) => p.binding === undefined || p.binding.identity === identityOf(destination));
+    const newest = here.at(-1)?.pkg;
+    const pendingState = newest ? await newest.readStateUpdate<Omit<PipelineState, "_local">>() : undefined;
+    const pendingSchema = newest && pendingState ? await newest.readSchema<StoredSchema>() : undefined;
+    const outcome = await syncWithDestination({
+      pipelineName: this.pipelineName,
+      datasetName: this.datasetName,
+      destination,
+      state: this.state,
+      schemaHashes: [...this.schemas.values()].map((schema) => schema.toJSON().versionHash),
+      hasPendingHere: here.length > 0,
+      ...(pendingState && pendingSchema ? { pendingState: { state: pendingState, schema: pendingSchema } } : {}),
+    });
+    if (outcome.kind === "unchanged" && JSON.stringify(outcome.state) === JSON.stringify(this.state)) return;
+    if (outcome.kind !== "unchanged") {
+      await this.folder.clearSchemas();
+      this.schemas.clear();
+    }
+    if (outcome.kind === "restored") {
+      for (const schema of outcome.schemas) {
+        await this.folder.writeSchema(schema);
+        this.schemas.set(schema.name, Schema.fromJSON(schema));
+      }
+    }
+    if (outcome.kind === "reset") this.runWarnings.push(outcome.warning);
+    this.stateValue = outcome.state;
+    await this.folder.writeState(outcome.state);
+  }
+
+  /** Normalized packages waiting to load, oldest first, with the destination each is bound to. */
+  private async pendingPackages(only?: readonly string[]): Promise<{ pkg: LoadPackage; binding: PackageBinding | undefined }[]> {
+    const pending = (await listLoadPackages(this.folder.packagesRoot)).filter(
+      (p) => p.state === "normalized" && (only === undefined || only.includes(p.loadId)),
+    );
+    const found = [];
+    for (const summary of pending) {
+      const pkg = await openLoadPackage(this.folder.packagesRoot, summary.loadId);
+      found.push({ pkg, binding: await readBinding(pkg) });
+    }
+    return found;
+  }
+
   /** Restores state and schemas from the destination, replacing the local ones (`pipeline sync`). */
   async sync(): Promise<boolean> {
     return this.locked(() => this.syncLocked());
@@ -328,10 +407,11 @@ export class Pipeline {
 
   private async syncLocked(): Promise<boolean> {
     await this.folder.ensure();
-    const restored = await (await this.destination()).restoreState(this.pipelineName).finally(() => this.closeDestination());
+    const destination = await this.destination();
+    const restored = await destination.restoreState(this.pipelineName).finally(() => this.closeDestination());
     if (!restored) return false;
     for (const schema of restored.schemas) await this.folder.writeSchema(schema);
-    this.stateValue = { ...restored.state, _local: { first_run: false } };
+    this.stateValue = { ...normalizeSharedState(restored.state), _local: { first_run: false, destination: identityOf(destination) } };
     await this.folder.writeState(this.stateValue);
     return true;
   }
@@ -364,6 +444,8 @@ export class Pipeline {
     schema.addStateTable();
     const loadId = this.nextLoadId();
     const pkg = await createLoadPackage(this.folder.packagesRoot, loadId);
+    const target = this.destinationValue;
+    if (target) await writeBinding(pkg, { identity: identityOf(target), name: target.name });
     const writing = join(this.folder.packagesRoot, `.${loadId}.writing`);
     await mkdir(writing, { recursive: true });
     const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -429,26 +511,22 @@ export class Pipeline {
 
   /** Loads normalized packages (all, or the given ones), oldest first. */
   private async loadPending(only?: readonly string[]): Promise<PackageInfo[]> {
-    const pending = (await listLoadPackages(this.folder.packagesRoot)).filter(
-      (p) => p.state === "normalized" && (only === undefined || only.includes(p.loadId)),
-    );
+    const pending = await this.pendingPackages(only);
     if (pending.length === 0) return [];
     const destination = await this.destination();
+    const target = { identity: identityOf(destination), name: destination.name };
     const infos: PackageInfo[] = [];
-    for (const summary of pending) {
-      throwIfInterrupted(`before loading package ${summary.loadId}`);
-      const pkg = await openLoadPackage(this.folder.packagesRoot, summary.loadId);
+    for (const { pkg, binding } of pending) {
+      throwIfInterrupted(`before loading package ${pkg.loadId}`);
+      if (binding !== undefined && binding.identity !== target.identity) {
+        this.runWarnings.push(keptPackageMessage(pkg, binding, target));
+        continue;
+      }
+      if (binding === undefined) await writeBinding(pkg, target);
       // A package that failed for good is marked failed and does not hold up the ones after it.
       infos.push(await this.loadOne(destination, pkg));
     }
     return infos;
-  }
-
-  /** Remembers what the package's plan deployed, for `--dry-run` (destinations without a plan skip it). */
-  private async recordDeployed(pkg: LoadPackage, schema: StoredSchema): Promise<void> {
-    const plan = await pkg.readJSON<LoadPlan>("plan.json");
-    if (!plan) return;
-    await writeDeployed(this.folder.path, deployedAfter(await readDeployed(this.folder.path), plan, schema.versionHash));
   }
 
   private async loadOne(destination: Destination, pkg: LoadPackage): Promise<PackageInfo> {
@@ -471,9 +549,12 @@ export class Pipeline {
     }
     killPoint("load:executed");
     if (!failed) {
-      await this.recordDeployed(pkg, result.schema ?? schema);
       await pkg.setState("loaded");
       killPoint("load:loaded");
+      if (this.stateValue && this.stateValue._local.destination !== identityOf(destination)) {
+        this.stateValue._local = { ...this.stateValue._local, destination: identityOf(destination) };
+        await this.folder.writeState(this.stateValue);
+      }
     }
     const extractWarnings = (await pkg.readJSON<string[]>(EXTRACT_WARNINGS)) ?? [];
     return { loadId: pkg.loadId, state: failed ? "failed" : "loaded", jobs: result.jobs, queries: result.queries, warnings: [...extractWarnings, ...result.warnings] };

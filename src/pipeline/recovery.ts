@@ -7,6 +7,7 @@
  * the state (`state.json`) and schema it was extracted with, so those win whenever they are newer:
  * a rerun then never extracts again what the package already holds.
  */
+import { readBinding } from "./package-binding.js";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { TEMP_SUFFIX } from "../packages/atomic-file.js";
@@ -69,6 +70,9 @@ export async function adoptPackageState(folder: WorkingFolder, state: PipelineSt
   const seenSchemas = new Set<string>();
   for (const summary of packages) {
     const pkg = await openLoadPackage(folder.packagesRoot, summary.loadId);
+    // A package bound to another destination carries that destination's state, not this one's.
+    const binding = await readBinding(pkg);
+    if (binding !== undefined && state?._local.destination !== undefined && binding.identity !== state._local.destination) continue;
     const carried = await pkg.readStateUpdate<Omit<PipelineState, "_local">>();
     if (carried !== undefined && (adopted === undefined || carried._state_version > adopted._state_version)) {
       adopted = { ...carried, _local: { ...(state?._local ?? { first_run: false }), first_run: false } };

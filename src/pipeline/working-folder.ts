@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/resolve.js";
@@ -50,6 +50,12 @@ export class WorkingFolder {
 
   writeSchema(schema: StoredSchema): Promise<void> {
     return writeJsonAtomic(join(this.path, "schemas", `${schema.name}.schema.json`), schema);
+  }
+
+  /** Removes every stored schema (a reset or a restore replaces them all). */
+  async clearSchemas(): Promise<void> {
+    await rm(join(this.path, "schemas"), { recursive: true, force: true });
+    await mkdir(join(this.path, "schemas"), { recursive: true });
   }
 
   async listSchemas(): Promise<StoredSchema[]> {

@@ -32,7 +32,12 @@ export interface PipelineState {
   staging_type?: string;
   sources: Record<string, SourceState>;
   /** Machine-local values, never part of the hash nor sent to the destination. */
-  _local: { first_run: boolean; last_run_at?: string };
+  _local: {
+    first_run: boolean;
+    last_run_at?: string;
+    /** The identity of the destination this state was last loaded into or restored from. */
+    destination?: string;
+  };
 }
 
 export function newPipelineState(pipelineName: string, datasetName: string): PipelineState {
@@ -91,5 +96,25 @@ export function stateRow(state: PipelineState, now: Date): Record<string, unknow
     state: encodeCompressedJson(shared),
     created_at: now,
     version_hash: state._version_hash,
+  };
+}
+
+/**
+ * A state read from a destination, with the parts older writers (or other tools) may leave out
+ * filled in: a state without `sources` or `schema_names` is an empty one, not an error.
+ *
+ * @example normalizeSharedState({ _state_version: 3, pipeline_name: "p" }).sources; // {}
+ */
+export function normalizeSharedState(state: Partial<Omit<PipelineState, "_local">>): Omit<PipelineState, "_local"> {
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+  return {
+    ...state,
+    _state_version: Number(state._state_version ?? 0),
+    _state_engine_version: Number(state._state_engine_version ?? STATE_ENGINE_VERSION),
+    _version_hash: String(state._version_hash ?? ""),
+    pipeline_name: String(state.pipeline_name ?? ""),
+    dataset_name: String(state.dataset_name ?? ""),
+    schema_names: Array.isArray(state.schema_names) ? state.schema_names.map(String) : [],
+    sources: isObject(state.sources) ? (state.sources as PipelineState["sources"]) : {},
   };
 }

@@ -7,18 +7,21 @@ import type { JobManifestEntry } from "../../src/packages/job-manifest.js";
 
 /**
  * A destination for pipeline tests that copies every job file into a folder and remembers what
- * it received, so tests see exactly what the pipeline handed over. `failNext` makes the next
+ * it received (the newest state and schemas too, which it hands back as a real destination
+ * would), so tests see exactly what the pipeline handed over. `failNext` makes the next
  * load throw before anything is copied, as an interrupted load would.
  */
 export class RecordingDestination implements Destination {
   readonly name = "recording";
   readonly location: string;
+  readonly identity: string;
   readonly loads: Array<{ loadId: string; context: LoadContext; files: string[] }> = [];
   failNext: Error | undefined;
   restorable: RestoredState | undefined;
 
   constructor(readonly folder: string) {
     this.location = folder;
+    this.identity = `recording:${folder}`;
   }
 
   async loadPackage(pkg: LoadPackage, context: LoadContext): Promise<PackageLoadResult> {
@@ -38,6 +41,7 @@ export class RecordingDestination implements Destination {
       await pkg.completeJob(job.name);
     }
     this.loads.push({ loadId: pkg.loadId, context, files });
+    if (context.state) this.stored = { state: context.state, schemas: [context.schema] };
     return {
       jobs: manifest.map((entry) => ({ job: entry.job, table: entry.table, state: "completed", rows: entry.rows, bytes: entry.bytes })),
       queries: { count: 0, longestChain: 0, seconds: 0 },
@@ -45,8 +49,11 @@ export class RecordingDestination implements Destination {
     };
   }
 
+  /** The state and schema of the newest package that carried a state. */
+  private stored: RestoredState | undefined;
+
   async restoreState(): Promise<RestoredState | undefined> {
-    return this.restorable;
+    return this.restorable ?? this.stored;
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,7 @@ import { DltAthenaError, UsageError } from "../../errors.js";
 import { UNDEFINED_RELATION } from "../../destination/sql-client.js";
 import type { LoadStep } from "../../destination/plan.js";
 import { listLoadPackages } from "../../packages/load-package.js";
+import { DLT_STATE_TABLE } from "../../schema/types.js";
 import type { StoredSchema } from "../../schema/types.js";
 import { datasetKeyPrefix } from "../../staging/bucket-url.js";
 import { printJson } from "../output/render.js";
@@ -109,8 +110,20 @@ async function isConfirmed(ctx: PipelineContext, prompter: Prompter): Promise<bo
 async function executeDrop(
   plan: DropPlan,
   engine: CliEngine,
-  settings: { readonly datasetName: string; readonly layout: string; readonly maxConcurrency: number },
+  settings: { readonly catalog: string; readonly datasetName: string; readonly stagingDatasetName: string; readonly layout: string; readonly maxConcurrency: number },
 ): Promise<{ dropped: string[]; files: number }> {
+  if (plan.stagingTables.length > 0) {
+    // Staging copies are dropped only from this dataset's own staging dataset, never another's.
+    const { claimStagingDataset } = await import("../../staging/staging-marker.js");
+    const { dltTableIn } = await import("../../destination/warehouse.js");
+    await claimStagingDataset(engine.store, {
+      dataset: settings.datasetName,
+      stagingDataset: settings.stagingDatasetName,
+      layout: settings.layout,
+      ownTables: [...plan.tables, DLT_STATE_TABLE],
+      holdsDltTables: () => dltTableIn(engine.client, settings.catalog, settings.stagingDatasetName),
+    });
+  }
   for (const { step } of plan.cleanup) await runStepIgnoringMissing(engine, step);
   const dropped: string[] = [];
   await forEachLimit(plan.dropSteps, settings.maxConcurrency, async (step) => {

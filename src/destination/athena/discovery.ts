@@ -70,6 +70,58 @@ export function parseStorageColumns(result: QueryResult, tables: readonly string
   return new Map([...columns].map(([key, names]) => [key, { columns: names }]));
 }
 
+/** `table_schema` of the rows {@link deployedTablesSql} adds for the schemas recorded in `_dlt_version`. */
+const RECORDED_SCHEMAS = "_dlt_recorded_schemas";
+
+/**
+ * {@link storageColumnsSql} plus, in the same query, the newest recorded version of every schema
+ * in the dataset's `_dlt_version` (rows with `table_schema` = '_dlt_recorded_schemas'): the
+ * destination's own record of each table's format, whichever pipeline created it.
+ *
+ * @example
+ * deployedTablesSql("awsdatacatalog", "shop", ["shop", "shop_staging"], ["orders"]);
+ */
+export function deployedTablesSql(catalog: string, dataset: string, databases: readonly string[], tables: readonly string[]): string {
+  const columns = storageColumnsSql(catalog, databases, tables).replace(
+    /^SELECT table_schema, table_name, column_name FROM/,
+    "SELECT table_schema, table_name, column_name, ordinal_position FROM",
+  ).replace(/ ORDER BY table_schema, table_name, ordinal_position$/, "");
+  const newest =
+    `SELECT ${q("schema_name")}, ${q("schema")}, row_number() OVER (PARTITION BY ${q("schema_name")} ORDER BY ${q("inserted_at")} DESC) AS ${q("rn")} ` +
+    `FROM ${qualifyDml(ref(catalog, dataset, DLT_VERSION_TABLE))}`;
+  return (
+    `${columns} UNION ALL SELECT ${quoteLiteral(RECORDED_SCHEMAS)} AS table_schema, v.${q("schema_name")} AS table_name, v.${q("schema")} AS column_name, 0 AS ordinal_position ` +
+    `FROM (${newest}) AS v WHERE v.${q("rn")} = 1 ORDER BY 1, 2, 4`
+  );
+}
+
+/**
+ * Table formats as the schemas recorded in the destination know them: a table any schema gave
+ * an Iceberg location tag is Iceberg (with that tag); one a schema loaded without a tag is Hive.
+ *
+ * @example recordedFormats(result).get("orders"); // { format: "iceberg", locationTag: "3f9a0c7e21bd" }
+ */
+export function recordedFormats(result: QueryResult): Map<string, { format: "hive" | "iceberg"; locationTag?: string }> {
+  const index = (name: string) => result.columns.findIndex((c) => c.name.toLowerCase() === name);
+  const [schemaAt, columnAt] = [index("table_schema"), index("column_name")];
+  const formats = new Map<string, { format: "hive" | "iceberg"; locationTag?: string }>();
+  for (const row of result.rows) {
+    if (row[schemaAt] !== RECORDED_SCHEMAS) continue;
+    let schema: StoredSchema;
+    try {
+      schema = storedSchemaOf({ schema: decodeState(String(row[columnAt])) } as RemoteSchema);
+    } catch {
+      continue;
+    }
+    for (const table of Object.values(schema?.tables ?? {})) {
+      const name = table.name.toLowerCase();
+      if (table.locationTag !== undefined) formats.set(name, { format: "iceberg", locationTag: table.locationTag });
+      else if (table.seenData === true && !formats.has(name)) formats.set(name, { format: "hive" });
+    }
+  }
+  return formats;
+}
+
 export interface DiscoveryInput {
   readonly catalog: string;
   readonly datasetName: string;
@@ -77,10 +129,13 @@ export interface DiscoveryInput {
   readonly versionHash: string;
   /** Tables to look up (`discoveryTableNames` of the planner). */
   readonly tables: readonly string[];
+  /** What this run's sync read already learned about `_dlt_version` (saves the version check). */
+  readonly known?: { readonly checked: ReadonlySet<string>; readonly recorded: ReadonlySet<string>; readonly dltTablesExist: boolean };
 }
 
 /**
- * Reads what is deployed: 1 query when the schema version is recorded, else 2. A missing
+ * Reads what is deployed: 1 query when the schema version is recorded, else 2 (none and 1 when
+ * the run's sync read already looked the version up). A missing
  * database or table (`undefined_relation`) means "nothing deployed there".
  *
  * @example
@@ -89,11 +144,27 @@ export interface DiscoveryInput {
  */
 export async function discoverDeployed(client: SqlClient, input: DiscoveryInput): Promise<DeployedState> {
   const dataset = input.datasetName.toLowerCase();
-  const versionRows = await queryOrNothing(client, schemaVersionExistsSql(input.catalog, dataset, input.versionHash), dataset);
-  if (versionRows !== undefined && versionRows.rows.length > 0) return { isSchemaCurrent: true, tables: new Map() };
+  if (input.known?.checked.has(input.versionHash)) {
+    if (input.known.recorded.has(input.versionHash)) return { isSchemaCurrent: true, tables: new Map() };
+  } else {
+    const versionRows = await queryOrNothing(client, schemaVersionExistsSql(input.catalog, dataset, input.versionHash), dataset);
+    if (versionRows !== undefined && versionRows.rows.length > 0) return { isSchemaCurrent: true, tables: new Map() };
+  }
   const databases = [dataset, input.stagingDatasetName.toLowerCase()];
-  const columns = await queryOrNothing(client, storageColumnsSql(input.catalog, databases, input.tables), dataset);
-  return { isSchemaCurrent: false, tables: columns === undefined ? new Map() : parseStorageColumns(columns, input.tables) };
+  // One query for the columns and the recorded formats; without `_dlt_version` (a dataset dlt
+  // never loaded, or none at all) the columns alone.
+  const both =
+    input.known?.dltTablesExist === false ? undefined : await queryOrNothing(client, deployedTablesSql(input.catalog, dataset, databases, input.tables), dataset);
+  const columns = both ?? (await queryOrNothing(client, storageColumnsSql(input.catalog, databases, input.tables), dataset));
+  if (columns === undefined) return { isSchemaCurrent: false, tables: new Map() };
+  const tables = parseStorageColumns(columns, input.tables);
+  const formats = both === undefined ? new Map() : recordedFormats(both);
+  for (const [key, table] of tables) {
+    const [database, name] = key.split(".") as [string, string];
+    const recorded = database === dataset ? formats.get(name) : undefined;
+    if (recorded !== undefined) tables.set(key, { ...table, ...recorded });
+  }
+  return { isSchemaCurrent: false, tables };
 }
 
 async function queryOrNothing(client: SqlClient, sql: string, database: string): Promise<QueryResult | undefined> {
@@ -217,13 +288,80 @@ export async function restorePipelineState(client: SqlClient, input: RestoreInpu
   if (remote === undefined || remote.state === null || typeof remote.state !== "object") return undefined;
   const state = remote.state as RestoredState["state"];
   const names = Array.isArray(state.schema_names) ? state.schema_names : [];
+  return { state, schemas: await restoreSchemas(client, input, names) };
+}
+
+/**
+ * The sync read of a run, in one query (reference §8.4 folded into discovery): the pipeline's
+ * newest committed state row (`kind` = 'state'), plus one row (`kind` = 'schema') for each of
+ * `versionHashes` that `_dlt_version` holds. A missing dataset or table fails the whole query
+ * with `undefined_relation`.
+ *
+ * @example
+ * syncStateSql("awsdatacatalog", "shop", "shop_pipeline", ["x1Yb="]);
+ */
+export function syncStateSql(catalog: string, dataset: string, pipelineName: string, versionHashes: readonly string[]): string {
+  const cols = ["version", "engine_version", "pipeline_name", "state", "created_at", "version_hash", "_dlt_load_id"];
+  const state =
+    `SELECT 'state' AS ${q("kind")}, ${cols.map((c) => `n.${q(c)}`).join(", ")} FROM (${newestStateSql(catalog, dataset, pipelineName)}) AS n`;
+  if (versionHashes.length === 0) return state;
+  const hashes = [...new Set(versionHashes)].map(quoteLiteral).join(", ");
+  const nulls = cols.map((c) => (c === "version_hash" ? `v.${q(c)}` : `NULL AS ${q(c)}`)).join(", ");
+  return (
+    `${state} UNION ALL SELECT DISTINCT 'schema' AS ${q("kind")}, ${nulls} FROM ${qualifyDml(ref(catalog, dataset, DLT_VERSION_TABLE))} AS v ` +
+    `WHERE v.${q("version_hash")} IN (${hashes})`
+  );
+}
+
+/** What one sync read found: the newest state (if any) and which schema versions are recorded. */
+export interface StateSnapshot {
+  /** False when the dataset (or its dlt tables) does not exist. */
+  readonly datasetExists: boolean;
+  readonly state: RemoteState | undefined;
+  readonly recordedHashes: ReadonlySet<string>;
+}
+
+/**
+ * Runs {@link syncStateSql}. `undefined_relation` means the dataset or dlt's tables are gone:
+ * no state and no recorded schema.
+ *
+ * @example
+ * const snapshot = await readStateSnapshot(client, { catalog, datasetName, pipelineName: "shop", versionHashes: ["x1Yb="] });
+ */
+export async function readStateSnapshot(
+  client: SqlClient,
+  input: RestoreInput & { readonly versionHashes: readonly string[] },
+): Promise<StateSnapshot> {
+  const dataset = input.datasetName.toLowerCase();
+  const result = await queryOrNothing(client, syncStateSql(input.catalog, dataset, input.pipelineName, input.versionHashes), dataset);
+  if (result === undefined) return { datasetExists: false, state: undefined, recordedHashes: new Set() };
+  const kindAt = result.columns.findIndex((c) => c.name.toLowerCase() === "kind");
+  const hashAt = result.columns.findIndex((c) => c.name.toLowerCase() === "version_hash");
+  const stateRows = result.rows.filter((row) => row[kindAt] === "state");
+  const recordedHashes = new Set(result.rows.filter((row) => row[kindAt] === "schema").map((row) => String(row[hashAt])));
+  return { datasetExists: true, state: parseStateRow({ ...result, rows: stateRows }), recordedHashes };
+}
+
+/**
+ * The newest stored version of each named schema (1 query per name, concurrently); names with
+ * none are left out.
+ *
+ * @example
+ * await restoreSchemas(client, { catalog, datasetName: "shop" }, ["shop"]);
+ */
+export async function restoreSchemas(
+  client: SqlClient,
+  input: Pick<RestoreInput, "catalog" | "datasetName">,
+  names: readonly string[],
+): Promise<StoredSchema[]> {
+  const dataset = input.datasetName.toLowerCase();
   const schemas = await Promise.all(
     names.map(async (name) => {
       const rows = await queryOrNothing(client, newestSchemaSql(input.catalog, dataset, name), dataset);
       return rows === undefined ? undefined : parseSchemaRow(rows);
     }),
   );
-  return { state, schemas: schemas.flatMap((s) => (s === undefined ? [] : [storedSchemaOf(s)])) };
+  return schemas.flatMap((s) => (s === undefined ? [] : [storedSchemaOf(s)]));
 }
 
 /** A restored schema in our stored form, whether it was written in dlt's format or in ours. */

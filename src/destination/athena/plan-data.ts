@@ -52,12 +52,32 @@ export function planDataSteps(ctx: DataContext, graph: StepGraph, ddlOf: Readonl
   const hiveDelete = deleteFiles(graph, ctx.dataset, hiveReplace);
   const stagingDelete = deleteFiles(graph, ctx.staging, stagingEmpty);
   for (const chain of chains) {
+    if (chain.mode === "deleteInsert" || chain.mode === "upsert") warnChildRowsWithoutRootKey(ctx, chain, warnings);
     const uploads = chain.tables
       .filter((t) => t.hasFiles)
       .map((t) => graph.add({ kind: "uploadFiles", files: ctx.plannedFiles(t) }, [t.format === "iceberg" ? stagingDelete : chain.mode === "replace" ? hiveDelete : undefined]));
     if (chain.root.format !== "iceberg") continue;
     const ddl = chain.tables.flatMap((t) => [ddlOf.get(`${ctx.dataset}.${t.name}`), ddlOf.get(`${ctx.staging}.${t.name}`)]);
     planChainDml(ctx, graph, chain, [stagingDelete, ...uploads, ...ddl]);
+  }
+}
+
+/**
+ * A table switched to merge after child rows were loaded without a root key (append or
+ * replace do not add `_dlt_root_id`): the merge cannot find those rows, so they are never
+ * replaced nor deleted with their parent. dlt warns the same way.
+ */
+function warnChildRowsWithoutRootKey(ctx: DataContext, chain: Chain, warnings: string[]): void {
+  const { deployed } = ctx.input;
+  if (deployed.isSchemaCurrent) return;
+  for (const child of chain.tables.slice(1)) {
+    const existing = deployed.tables.get(`${ctx.dataset}.${child.name}`);
+    if (existing === undefined || existing.columns.includes(C_DLT_ROOT_ID)) continue;
+    warnings.push(
+      `Table \`${chain.root.name}\` is now merged (write_disposition "merge"), but its child table \`${child.name}\` already holds rows loaded ` +
+        `without a root key (\`${C_DLT_ROOT_ID}\`): those rows are not replaced or deleted when their parent rows are merged. ` +
+        `Load the resource once with write_disposition="replace" to start over with root keys, or drop the tables and load them again.`,
+    );
   }
 }
 

@@ -47,6 +47,7 @@ export function resolveTables(
   schema: StoredSchema,
   tablesWithFiles: ReadonlySet<string>,
   forceIceberg: boolean,
+  deployedFormatOf: (table: string) => TableFormat | undefined = () => undefined,
 ): Map<string, ResolvedTable> {
   const byName = new Map<string, TableSchema>();
   for (const table of Object.values(schema.tables)) {
@@ -67,7 +68,7 @@ export function resolveTables(
     const root = rootOf(name, byName);
     const rootTable = byName.get(root) ?? table;
     const isDltTable = DLT_TABLES.has(name);
-    const format: TableFormat = isDltTable ? "iceberg" : (rootTable.tableFormat ?? (forceIceberg ? "iceberg" : "hive"));
+    const format: TableFormat = isDltTable ? "iceberg" : formatOf(rootTable, root, forceIceberg, deployedFormatOf);
     const entry: ResolvedTable = {
       name,
       schema: table,
@@ -110,6 +111,20 @@ export function isStagedIceberg(table: ResolvedTable): boolean {
  */
 export function hashTag(parts: readonly string[], length = 12): string {
   return createHash("sha256").update(parts.join("\u0000"), "utf8").digest("hex").slice(0, length);
+}
+
+/**
+ * A table's format: the resource's `table_format`, else what the destination records for an
+ * existing table (whichever pipeline created it), else Iceberg for a table this pipeline created
+ * as Iceberg (it has a location tag), else `force_iceberg`, else Hive. Conflicts between an
+ * explicit choice and the deployed table are the planner's to refuse.
+ */
+function formatOf(root: TableSchema, rootName: string, forceIceberg: boolean, deployedFormatOf: (table: string) => TableFormat | undefined): TableFormat {
+  if (root.tableFormat !== undefined) return root.tableFormat;
+  const deployed = deployedFormatOf(rootName);
+  if (deployed !== undefined && !(deployed === "hive" && forceIceberg)) return deployed;
+  if (root.locationTag !== undefined) return "iceberg";
+  return forceIceberg ? "iceberg" : "hive";
 }
 
 function rootOf(name: string, tables: ReadonlyMap<string, TableSchema>): string {

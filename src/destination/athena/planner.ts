@@ -32,6 +32,10 @@ export interface PackageFile {
 export interface DeployedTable {
   /** Column names (lower-case). */
   readonly columns: readonly string[];
+  /** The table's format as the schemas recorded in the destination know it (any pipeline's). */
+  readonly format?: "hive" | "iceberg";
+  /** The Iceberg location tag the creating pipeline recorded. */
+  readonly locationTag?: string;
 }
 
 /** What the destination already holds (from `discovery.ts`). */
@@ -137,7 +141,9 @@ function createContext(input: PlanInput): DataContext {
     const table = file.table.toLowerCase();
     filesByTable.set(table, [...(filesByTable.get(table) ?? []), file]);
   }
-  const tables = resolveTables(input.schema, new Set(filesByTable.keys()), input.forceIceberg);
+  const tables = resolveTables(input.schema, new Set(filesByTable.keys()), input.forceIceberg, (name) =>
+    input.deployed.isSchemaCurrent ? undefined : input.deployed.tables.get(`${dataset}.${name}`)?.format,
+  );
   const bucket = input.bucketUrl.replace(/\/+$/, "");
   const folder = (database: string, table: string) => `${bucket}/${datasetKeyPrefix(database)}${tablePrefix(input.layout, table)}`;
   return {
@@ -173,25 +179,28 @@ function plannedFiles(input: PlanInput, table: ResolvedTable, files: readonly Pa
 }
 
 /**
- * Refuses to switch a table between Hive and Iceberg. The schema records a `locationTag` on
- * every Iceberg table this tool creates, so: a Hive table with a tag was created as Iceberg; an
- * Iceberg table without a tag that discovery finds deployed was created as Hive (or by another
- * tool). dlt's own tables are exempt (always Iceberg; Python dlt made the state table Hive).
+ * Refuses to switch a table between Hive and Iceberg, where Athena cannot convert it in place.
+ * What a table is comes from the destination: the format the schemas recorded there give it
+ * (any pipeline's), else a location tag in this schema (it was created as Iceberg), else Hive
+ * for a table discovery finds without either. A resource's `table_format` or `force_iceberg`
+ * that contradicts it is refused; without them the table keeps its format (`formatOf`). dlt's
+ * own tables are exempt (always Iceberg; Python dlt made the state table Hive).
  */
 function checkFormatSwitch(ctx: DataContext, table: ResolvedTable): void {
-  if (table.isDltTable) return;
+  if (table.isDltTable || table.root !== table.name) return;
   const { deployed } = ctx.input;
+  const found = deployed.isSchemaCurrent ? undefined : deployed.tables.get(`${ctx.dataset}.${table.name}`);
   const wasIceberg = table.schema.locationTag !== undefined;
-  const isDeployed = !deployed.isSchemaCurrent && deployed.tables.has(`${ctx.dataset}.${table.name}`);
-  if (table.format === "hive" && wasIceberg) throw formatChange(ctx, table, "iceberg", "hive");
-  if (table.format === "iceberg" && !wasIceberg && isDeployed) throw formatChange(ctx, table, "hive", "iceberg");
+  const existing = found?.format ?? (wasIceberg ? "iceberg" : found !== undefined ? "hive" : undefined);
+  if (existing !== undefined && existing !== table.format) throw formatChange(ctx, table, existing, table.format);
 }
 
 function formatChange(ctx: DataContext, table: ResolvedTable, from: string, to: string): LoadError {
   return new LoadError(
     "table_format_change",
-    `Table \`${table.name}\` exists in \`${ctx.dataset}\` as a ${from} table, but the schema or force_iceberg now makes it ${to}. ` +
-      `Athena cannot convert a table in place: keep its table_format, or drop the table (and its data) and load it again, or load into a new dataset.`,
+    `Table \`${table.name}\` exists in \`${ctx.dataset}\` as a ${from} table, but this pipeline's table_format (or force_iceberg) makes it ${to}. ` +
+      `Athena cannot convert a table in place: set table_format="${from}" on the resource (or remove the hint, to follow the existing table), ` +
+      `or drop the table (and its data) and load it again, or load into a new dataset.`,
     { meta: { table: table.name, dataset: ctx.dataset, from, to } },
   );
 }
@@ -218,6 +227,13 @@ function planSchemaSteps(ctx: DataContext, graph: StepGraph): SchemaSteps {
   for (const table of staged) {
     const step = tableDdl(ctx, table, ctx.staging, tags);
     if (step !== undefined) ddlOf.set(`${ctx.staging}.${table.name}`, graph.add(step, [stagingDb]));
+  }
+  // An Iceberg table another pipeline created: record its tag, so this schema knows it as Iceberg.
+  for (const table of deploy) {
+    const found = ctx.input.deployed.tables.get(`${ctx.dataset}.${table.name}`);
+    if (table.format === "iceberg" && !table.isDltTable && table.schema.locationTag === undefined && found?.locationTag !== undefined) {
+      tags[table.name] = found.locationTag;
+    }
   }
   const recorded = applyLocationTags(ctx.input.schema, tags);
   const versionRef = ctx.ref(ctx.dataset, DLT_VERSION_TABLE);

@@ -21,6 +21,7 @@ import { DltAthenaError, LoadError } from "../../errors.js";
 import { quoteDuckDBIdentifier as qi, quoteDuckDBString as qs } from "../../writers/duckdb-types.js";
 import { UNDEFINED_RELATION } from "../sql-client.js";
 import type { QueryResult, SqlClient } from "../sql-client.js";
+import type { ObjectStore } from "../../staging/object-store.js";
 import type { HiveColumn } from "./hive.js";
 import {
   ENGINE_SCHEMA,
@@ -67,6 +68,11 @@ export interface LocalEngineOptions {
   readonly databasePath: string;
   /** Catalog name the file is attached as; default `awsdatacatalog`. */
   readonly catalog?: string;
+  /**
+   * Attach the file read-only (`--dry-run` discovery): nothing is created or refreshed, so Hive
+   * views show the files of the last refresh. The file must exist.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export class LocalEngine implements SqlClient {
   #queue: Promise<unknown> = Promise.resolve();
   #database: string | undefined;
   #isClosed = false;
+  readonly #readOnly: boolean;
   /** The Hive registry, by {@link registryKey}; loaded at open, kept in step with every write. */
   readonly #hive = new Map<string, HiveEntry>();
   /** Other views of the catalog (not Hive tables), by lower-case name: their SQL may name Hive tables. */
@@ -96,22 +103,24 @@ export class LocalEngine implements SqlClient {
     this.#connection = connection;
     this.catalog = options.catalog ?? DEFAULT_CATALOG;
     this.databasePath = resolve(options.databasePath);
+    this.#readOnly = options.readOnly === true;
   }
 
   /** Opens (creating if needed) the database file and prepares the catalog. */
   static async open(options: LocalEngineOptions): Promise<LocalEngine> {
     const path = resolve(options.databasePath);
     const catalog = options.catalog ?? DEFAULT_CATALOG;
-    await mkdir(dirname(path), { recursive: true });
+    const readOnly = options.readOnly === true;
+    if (!readOnly) await mkdir(dirname(path), { recursive: true });
     const instance = await DuckDBInstance.create(":memory:");
     let connection: DuckDBConnection | undefined;
     try {
       connection = await instance.connect();
       // Local mode is offline: never try to download an extension (s3:// would trigger httpfs).
       await connection.run("SET autoinstall_known_extensions = false");
-      await connection.run(`ATTACH ${qs(path)} AS ${qi(catalog)}`);
+      await connection.run(`ATTACH ${qs(path)} AS ${qi(catalog)}${readOnly ? " (READ_ONLY)" : ""}`);
       await connection.run(`USE ${qi(catalog)}`);
-      for (const statement of [...registryDdl(catalog), ...informationSchemaViews(catalog), ...trinoFunctionMacros()]) {
+      for (const statement of [...(readOnly ? [] : registryDdl(catalog)), ...informationSchemaViews(catalog), ...trinoFunctionMacros()]) {
         await connection.run(statement);
       }
     } catch (error) {
@@ -128,6 +137,8 @@ export class LocalEngine implements SqlClient {
       await engine.#loadRegistry();
       await engine.#loadOtherViews();
     } catch (error) {
+      // A read-only file written before the registry existed has no Hive tables to show.
+      if (readOnly) return engine;
       connection.closeSync();
       instance.closeSync();
       throw new LoadError("local_engine_open_failed", `Could not read the local database ${path}: ${messageOf(error)}`, {
@@ -211,6 +222,15 @@ export class LocalEngine implements SqlClient {
     const reader = await this.#connection.runAndReadAll("SELECT json_serialize_sql(CAST($1 AS VARCHAR))", [text]);
     const serialized = reader.getRowsJson()[0]?.[0];
     return typeof serialized === "string" ? trinoColumnNames(JSON.parse(serialized), names) : names;
+  }
+
+  /**
+   * Runs `action` between statements: a statement's Hive views list their files just before it
+   * runs, so files deleted while it runs would vanish under it. The local bucket's store deletes
+   * through this ({@link storeBesideEngine}).
+   */
+  betweenStatements<T>(action: () => Promise<T>): Promise<T> {
+    return this.#exclusive(action);
   }
 
   /** Queues `action` after every earlier call. */
@@ -352,6 +372,7 @@ export class LocalEngine implements SqlClient {
 
   /** Re-lists the folders of `entries` and re-creates the views whose file list or columns changed. */
   async #refreshHiveViews(entries: readonly HiveEntry[]): Promise<void> {
+    if (this.#readOnly) return;
     const tables = registryTable(this.catalog, HIVE_TABLES);
     for (const entry of entries) {
       const { database, table, columns } = entry;
@@ -458,6 +479,24 @@ async function listDataFiles(folder: string): Promise<string[]> {
   };
   await walk(folder);
   return found.sort();
+}
+
+/**
+ * The local bucket's store as the engine's neighbour: deletes wait for the statement in flight
+ * and the next statement sees the folder without the deleted files (uploads only add files, which
+ * the next statement's views pick up anyway).
+ *
+ * @example const store = storeBesideEngine(createFileStore(paths.bucketRoot), engine);
+ */
+export function storeBesideEngine(store: ObjectStore, engine: LocalEngine): ObjectStore {
+  return {
+    url: store.url,
+    put: (key, body) => store.put(key, body),
+    get: (key) => store.get(key),
+    exists: (key) => store.exists(key),
+    list: (prefix) => store.list(prefix),
+    delete: (keys) => engine.betweenStatements(() => store.delete(keys)),
+  };
 }
 
 const UNDEFINED = /^Catalog Error: (Table|Schema|View) with name .* does not exist/;

@@ -10,7 +10,8 @@ import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { pipeline, type Pipeline } from "../../../src/pipeline/pipeline.js";
-import { startAthenaServer, type FakeAthenaServer, type FakeResult } from "../../support/athena-server.js";
+import { startAthenaServer, type FakeAthenaServer } from "../../support/athena-server.js";
+import { DltTablesModel } from "../../support/dlt-tables-model.js";
 import { startS3Server, type S3TestServer } from "../../support/s3-server.js";
 import { makeTempDir, writeFiles } from "../../support/temp.js";
 
@@ -56,16 +57,19 @@ export interface S3Log {
 
 export async function startServers(): Promise<Servers> {
   let hook: ((sql: string) => void) | undefined;
-  const empty: FakeResult = { columns: [], rows: [] };
+  let root = "";
+  // The endpoint keeps dlt's tables from what it is sent, so a second run finds its state.
+  const tables = new DltTablesModel(() => root);
   const [athena, s3] = await Promise.all([
     startAthenaServer({
       executor: (sql) => {
         hook?.(sql);
-        return empty;
+        return tables.execute(sql);
       },
     }),
     startS3Server(),
   ]);
+  root = join(s3.directory, s3.bucket, BUCKET_PREFIX);
   const s3Log = await startS3Log(s3);
   return {
     athena,
@@ -79,6 +83,7 @@ export async function startServers(): Promise<Servers> {
     },
     reset() {
       athena.reset();
+      tables.reset();
       s3Log.requests.length = 0;
       hook = undefined;
     },
@@ -262,7 +267,9 @@ export function answerRecordedVersions(athena: FakeAthenaServer): void {
 export const isVersionCheck = (sql: string): boolean => VERSION_CHECK.test(sql);
 /** Is this the INFORMATION_SCHEMA query of discovery? */
 export const isColumnsQuery = (sql: string): boolean => /INFORMATION_SCHEMA\.COLUMNS/.test(sql);
-/** Is this the state-restore query? */
+/** Is this the sync read at the start of a run (state and version check in one query)? */
+export const isSyncRead = (sql: string): boolean => sql.startsWith(`SELECT 'state' AS "kind"`);
+/** Is this the state-restore query (alone, or inside the sync read)? */
 export const isStateQuery = (sql: string): boolean => /"_dlt_pipeline_state" AS s JOIN/.test(sql);
 
 export interface DestinationSuite {

@@ -49,9 +49,12 @@ describe("a first load into Athena (Hive tables, append)", () => {
     expect(isColumnsQuery(queries[2] ?? "")).toBe(true);
     expect(queries[2]).toContain("table_name IN ('_dlt_version', '_dlt_loads', '_dlt_pipeline_state', 'orders', 'orders__items')");
 
-    const plan = queries.slice(3);
-    // The load info counts discovery's two queries and the plan's statements.
-    expect(plan).toHaveLength(info.queries.count - 2);
+    // Before its staging dataset is first used: is that database a dataset of its own?
+    expect(queries[3]).toMatch(/table_schema IN \('shop_data_staging'\) AND table_name IN \('_dlt_loads', '_dlt_version'\)/);
+
+    const plan = queries.slice(4);
+    // The load info counts discovery's two queries, the ownership check and the plan's statements.
+    expect(plan).toHaveLength(info.queries.count - 3);
     const phases = plan.map(phaseOf);
     expect(phases).toEqual([...phases].sort((a, b) => a - b));
     expect(plan.filter((sql) => phaseOf(sql) === 0).sort()).toEqual([
@@ -131,10 +134,12 @@ describe("a first load into Athena (Hive tables, append)", () => {
       expect(job.job).toMatch(new RegExp(`^${table}\\.[0-9a-z]+\\.0\\.parquet$`));
       return job.job.split(".")[1];
     };
-    // The staged state file was deleted after the load: only the two Hive tables' files remain.
+    // The staged state file was deleted after the load: only the two Hive tables' files remain,
+    // and the marker that makes the staging dataset this dataset's own.
     expect(added).toEqual([
       `${BUCKET_PREFIX}/files_data/orders/${loadId}.${fileIdOf("orders")}.parquet`,
       `${BUCKET_PREFIX}/files_data/orders__items/${loadId}.${fileIdOf("orders__items")}.parquet`,
+      `${BUCKET_PREFIX}/files_data_staging/_dlt_staging.json`,
     ]);
     expect(jobs.find((j) => j.table === "orders")?.target).toBe(`s3://test-bucket/${added[0]}`);
 

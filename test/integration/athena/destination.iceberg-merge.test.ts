@@ -28,7 +28,9 @@ function customers(ids: readonly number[], strategy: "delete-insert" | "upsert" 
   });
 }
 
-const stagingKeys = (dataset: string) => bucketKeys(suite.servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/${dataset}_staging/`));
+/** Staged files of a dataset (its staging dataset's ownership marker aside). */
+const stagingKeys = (dataset: string) =>
+  bucketKeys(suite.servers.s3).filter((key) => key.startsWith(`${BUCKET_PREFIX}/${dataset}_staging/`) && !key.endsWith("/_dlt_staging.json"));
 
 /** Statements of the second load, from `mark` on, with the version check left out. */
 const dmlSince = (mark: number) => suite.servers.athena.queries.slice(mark).filter((sql) => !sql.startsWith("SELECT "));
@@ -89,6 +91,8 @@ describe("merge into Iceberg tables", () => {
       const p = newProject(keep).pipeline(keep ? "keep" : "drop", dataset);
       const first = await p.run(customers([1, 2]));
       const leftover = stagingKeys(dataset);
+      // The staging dataset is marked as this dataset's own when it is first used.
+      expect(bucketKeys(suite.servers.s3)).toContain(`${BUCKET_PREFIX}/${dataset}_staging/_dlt_staging.json`);
       if (keep) expect(leftover.length).toBeGreaterThanOrEqual(2);
       else expect(leftover).toEqual([]);
       expect(leftover.every((key) => key.includes(`/${first.loadIds[0]}.`))).toBe(true);

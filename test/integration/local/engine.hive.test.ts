@@ -194,3 +194,32 @@ describe("a Hive table with a broken file", () => {
     }
   });
 });
+
+describe("files deleted while a statement reads a Hive table", () => {
+  it("never fails with 'No files found': the bucket's deletes wait between statements", async () => {
+    // A replace deletes a table's files while other steps of the wave (an ADD COLUMNS, which
+    // reads the view) run: the views list their files just before a statement runs.
+    const { storeBesideEngine } = await import("../../../src/destination/local/engine.js");
+    const store = storeBesideEngine(h.store, h.engine);
+    for (let round = 0; round < 8; round++) {
+      const files = [];
+      for (let i = 0; i < 12; i++) files.push(await h.writeFile("shop_data", "orders", ORDERS, [{ id: BigInt(i), customer: "c", total: "1" }]));
+      await h.run({ kind: "uploadFiles", files });
+      expect((await h.rows('SELECT count(*) AS n FROM "shop_data"."orders"'))[0]?.["n"]).toBe(12);
+      // One file at a time, while statements keep reading the view.
+      let isDeleting = true;
+      const deleting = (async () => {
+        for (const file of files) {
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          await store.delete([file.key]);
+        }
+        isDeleting = false;
+      })();
+      const reading = (async () => {
+        while (isDeleting) await h.query('SELECT 1 FROM "awsdatacatalog"."shop_data"."orders" LIMIT 0');
+      })();
+      await Promise.all([deleting, reading]);
+      expect((await h.rows('SELECT count(*) AS n FROM "shop_data"."orders"'))[0]?.["n"]).toBe(0);
+    }
+  });
+});

@@ -9,9 +9,11 @@ import {
   newestStateSql,
   parseSchemaRow,
   parseStateRow,
+  readStateSnapshot,
   restorePipelineState,
   schemaVersionExistsSql,
   storageColumnsSql,
+  syncStateSql,
 } from "../../../../src/destination/athena/discovery.js";
 import type { QueryResult, SqlClient } from "../../../../src/destination/sql-client.js";
 import { DltAthenaError, LoadError } from "../../../../src/errors.js";
@@ -63,6 +65,28 @@ describe("discovery SQL", () => {
   });
 });
 
+describe("the sync read", () => {
+  it("asks for the newest committed state and the recorded schema versions in one query", () => {
+    expect(syncStateSql("awsdatacatalog", "shop", "p", ["h1", "h1", "h'2"])).toBe(
+      `SELECT 'state' AS "kind", n."version", n."engine_version", n."pipeline_name", n."state", n."created_at", n."version_hash", n."_dlt_load_id" FROM (` +
+        newestStateSql("awsdatacatalog", "shop", "p") +
+        `) AS n UNION ALL SELECT DISTINCT 'schema' AS "kind", NULL AS "version", NULL AS "engine_version", NULL AS "pipeline_name", NULL AS "state", NULL AS "created_at", v."version_hash", NULL AS "_dlt_load_id" FROM "awsdatacatalog"."shop"."_dlt_version" AS v WHERE v."version_hash" IN ('h1', 'h''2')`,
+    );
+  });
+
+  it("splits the answer into the state row and the recorded hashes; a missing dataset is no state", async () => {
+    const columns = ["kind", "version", "engine_version", "pipeline_name", "state", "created_at", "version_hash", "_dlt_load_id"];
+    const state = encodeState({ _state_version: 4, pipeline_name: "p" });
+    const found = fakeClient([["SELECT 'state'", () => result(columns, [["state", 4, 4, "p", state, null, "sh", "1.2"], ["schema", null, null, null, null, null, "h1", null]])]]);
+    const snapshot = await readStateSnapshot(found, { catalog: "awsdatacatalog", datasetName: "shop", pipelineName: "p", versionHashes: ["h1", "h2"] });
+    expect(snapshot.datasetExists).toBe(true);
+    expect(snapshot.state).toMatchObject({ version: 4, pipelineName: "p", state: { _state_version: 4 } });
+    expect([...snapshot.recordedHashes]).toEqual(["h1"]);
+    const gone = await readStateSnapshot(fakeClient([["SELECT 'state'", missing]]), { catalog: "awsdatacatalog", datasetName: "shop", pipelineName: "p", versionHashes: [] });
+    expect(gone).toEqual({ datasetExists: false, state: undefined, recordedHashes: new Set() });
+  });
+});
+
 describe("discoverDeployed", () => {
   const input = { catalog: "awsdatacatalog", datasetName: "shop", stagingDatasetName: "shop_staging", versionHash: "h", tables: ["orders", "_dlt_loads"] };
 
@@ -74,8 +98,8 @@ describe("discoverDeployed", () => {
 
   it("reads columns of both databases when the version is missing, skipping unrelated tables", async () => {
     const client = fakeClient([
-      ['"_dlt_version"', () => result(["version_hash"], [])],
       ["INFORMATION_SCHEMA", () => result(["table_schema", "table_name", "column_name"], [["shop", "orders", "id"], ["shop", "orders", "V"], ["shop_staging", "orders", "id"], ["shop", "unrelated", "x"]])],
+      ['"_dlt_version"', () => result(["version_hash"], [])],
     ]);
     const deployed = await discoverDeployed(client, input);
     expect(deployed.isSchemaCurrent).toBe(false);
@@ -83,6 +107,30 @@ describe("discoverDeployed", () => {
       ["shop.orders", { columns: ["id", "v"] }],
       ["shop_staging.orders", { columns: ["id"] }],
     ]);
+    // The columns and every recorded schema come in one query.
+    expect(client.sent[1]).toContain(`UNION ALL SELECT '_dlt_recorded_schemas' AS table_schema`);
+  });
+
+  it("takes a table's format from the schemas recorded in _dlt_version, whichever pipeline wrote them", async () => {
+    const other = { name: "other", tables: { orders: { name: "orders", columns: {}, locationTag: "0123456789ab" }, events: { name: "events", columns: {}, seenData: true } } };
+    const client = fakeClient([
+      ["INFORMATION_SCHEMA", () => result(["table_schema", "table_name", "column_name", "ordinal_position"], [
+        ["_dlt_recorded_schemas", "other", JSON.stringify(other), "0"],
+        ["shop", "events", "id", "1"],
+        ["shop", "orders", "id", "1"],
+      ])],
+    ]);
+    const deployed = await discoverDeployed(client, { ...input, tables: ["orders", "events"], known: { checked: new Set([input.versionHash]), recorded: new Set(), dltTablesExist: true } });
+    expect(client.sent).toHaveLength(1);
+    expect(deployed.tables.get("shop.orders")).toEqual({ columns: ["id"], format: "iceberg", locationTag: "0123456789ab" });
+    expect(deployed.tables.get("shop.events")).toEqual({ columns: ["id"], format: "hive" });
+  });
+
+  it("skips the version check the sync read already made", async () => {
+    const client = fakeClient([]);
+    const known = { checked: new Set([input.versionHash]), recorded: new Set([input.versionHash]), dltTablesExist: true };
+    expect(await discoverDeployed(client, { ...input, known })).toEqual({ isSchemaCurrent: true, tables: new Map() });
+    expect(client.sent).toEqual([]);
   });
 
   it("treats a missing database or table as nothing deployed", async () => {

@@ -1,5 +1,6 @@
 /** Planner rules that hold for every plan: waves, ordering, purity, refusals, query counts. */
 import { fromDltStoredSchema } from "../../../../src/schema/dlt-format.js";
+import type { DeployedState } from "../../../../src/destination/athena/planner.js";
 import { describe, expect, it } from "vitest";
 
 import { applyLocationTags, discoveryTableNames, planLoad } from "../../../../src/destination/athena/planner.js";
@@ -178,11 +179,40 @@ describe("tables and formats", () => {
     );
   });
 
-  it("refuses to turn an Iceberg table (it has a location tag) into Hive, even with the schema current", () => {
-    const schema = schemaOf([orders({ locationTag: "feedfacecafe" })]);
+  it("refuses to turn an Iceberg table (it has a location tag) into Hive by table_format, even with the schema current", () => {
+    const schema = schemaOf([orders({ locationTag: "feedfacecafe", tableFormat: "hive" })]);
     expect(() => planLoad(inputOf(schema, filesOf("orders"), { deployed: CURRENT }))).toThrow(
       expect.objectContaining({ code: "table_format_change", meta: expect.objectContaining({ from: "iceberg", to: "hive" }) }) as Error,
     );
+  });
+
+  it("merges into an Iceberg table another pipeline created: the format comes from the destination, and its tag is recorded", () => {
+    const schema = schemaOf([orders({ writeDisposition: "merge" })]);
+    const columns = deployedColumns(schema, "shop_data", ["orders"])["shop_data.orders"]!;
+    const deployed: DeployedState = { isSchemaCurrent: false, tables: new Map([["shop_data.orders", { columns, format: "iceberg", locationTag: "0123456789ab" }]]) };
+    const plan = planLoad(inputOf(schema, filesOf("orders"), { deployed }));
+    const steps = plan.waves.flat();
+    expect(steps.some((s) => s.kind === "mergeDeleteInsert")).toBe(true);
+    expect(steps.some((s) => s.kind === "createIcebergTable" && s.table.table === "orders")).toBe(false);
+    expect(plan.locationTags).toMatchObject({ orders: "0123456789ab" });
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("appends to a Hive table another pipeline created, even with force_iceberg unset and no hint", () => {
+    const schema = schemaOf([orders()]);
+    const columns = deployedColumns(schema, "shop_data", ["orders"])["shop_data.orders"]!;
+    const deployed: DeployedState = { isSchemaCurrent: false, tables: new Map([["shop_data.orders", { columns, format: "hive" }]]) };
+    const steps = planLoad(inputOf(schema, filesOf("orders"), { deployed })).waves.flat();
+    expect(steps.filter((s) => s.kind === "uploadFiles").flatMap((s) => (s.kind === "uploadFiles" ? s.files.map((f) => f.key) : []))).toEqual([
+      expect.stringMatching(/^shop_data\/orders\//),
+    ]);
+  });
+
+  it("refuses a table_format that contradicts the deployed table, naming the table, both formats and the fix", () => {
+    const schema = schemaOf([orders({ tableFormat: "hive" })]);
+    const columns = deployedColumns(schema, "shop_data", ["orders"])["shop_data.orders"]!;
+    const deployed: DeployedState = { isSchemaCurrent: false, tables: new Map([["shop_data.orders", { columns, format: "iceberg", locationTag: "0123456789ab" }]]) };
+    expect(() => planLoad(inputOf(schema, filesOf("orders"), { deployed }))).toThrow(/`orders` exists in `shop_data` as a iceberg table.*makes it hive.*table_format="iceberg"/s);
   });
 
   it.each([
