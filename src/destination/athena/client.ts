@@ -312,7 +312,21 @@ function isHeaderRow(row: Row | undefined, infos: readonly ColumnInfo[]): boolea
 
 function convertRow(row: Row, columns: readonly QueryColumn[]): unknown[] {
   const data = row.Data ?? [];
+  const split = splitHiveText(data, columns.length);
+  if (split !== undefined) return split;
   return columns.map((column, i) => convertAthenaValue(data[i]?.VarCharValue, column.type));
+}
+
+/**
+ * Athena answers DESCRIBE (a Hive statement) with one tab-separated, space-padded field per row
+ * under several column names (`col_name`, `data_type`, `comment`). Like Athena's drivers, split
+ * such a row into its columns, trimmed; a row that does not split into exactly that many is kept.
+ */
+function splitHiveText(data: NonNullable<Row["Data"]>, width: number): string[] | undefined {
+  const text = data.length === 1 && width > 1 ? data[0]?.VarCharValue : undefined;
+  if (text === undefined || !text.includes("\t")) return undefined;
+  const parts = text.split("\t").map((part) => part.trim());
+  return parts.length === width ? parts : undefined;
 }
 
 /** A counting semaphore: at most `size` tasks run at once, the rest wait in order. */

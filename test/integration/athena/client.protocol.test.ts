@@ -81,6 +81,16 @@ describe("AthenaSqlClient on the wire", () => {
     expect(result.rows).toEqual([["orders"], ["tab_name"]]);
   });
 
+  it("splits DESCRIBE's tab-separated text rows into col_name, data_type and comment, as Athena's drivers do", async () => {
+    const columns = ["col_name", "data_type", "comment"].map((name) => ({ name, type: "string" }));
+    const rows = [[`${"id".padEnd(20)}\t${"bigint".padEnd(20)}\t`], [`${"name".padEnd(20)}\t${"string".padEnd(20)}\tthe name`], ["no tabs here"]];
+    server.script(/^DESCRIBE/, { result: { columns, rows, header: false } });
+    const { athena } = clientFor(server);
+    const result = await athena.execute("DESCRIBE shop.orders");
+    expect(result.columns.map((c) => c.name)).toEqual(["col_name", "data_type", "comment"]);
+    expect(result.rows).toEqual([["id", "bigint", ""], ["name", "string", "the name"], ["no tabs here", null, null]]);
+  });
+
   it("drops the header of a SELECT whose only data row repeats the column names", async () => {
     server.script(/AS a$/, { result: { columns: [{ name: "a", type: "varchar" }], rows: [["a"]] } });
     const { athena } = clientFor(server);
