@@ -64,12 +64,12 @@ describe("dlt-athena run", () => {
     expect(state.pipeline_name).toBe("renamed");
   });
 
-  it("prints a readable summary on stderr without --json", () => {
+  it("prints a readable summary on stdout, after the script's own lines, without --json", () => {
     const result = runCli(["run", "ok_pipeline.ts"], { cwd: dir });
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe("a line the script prints\n");
-    expect(result.stderr).toMatch(/Pipeline from_script loaded 1 package\(s\)/);
-    expect(result.stderr).toMatch(/things: 2 rows/);
+    expect(result.stdout.startsWith("a line the script prints\n")).toBe(true);
+    expect(result.stdout).toMatch(/Pipeline from_script loaded 1 package\(s\)/);
+    expect(result.stdout).toMatch(/things: 2 rows/);
   });
 
   it("exits 2 naming the file when the script does not exist", () => {

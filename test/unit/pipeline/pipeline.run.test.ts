@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LoadError } from "../../../src/errors.js";
 import { pipeline } from "../../../src/pipeline/pipeline.js";
-import { runContext } from "../../../src/pipeline/run-context.js";
 import { incremental } from "../../../src/source/incremental.js";
 import { resource, transformer } from "../../../src/source/resource.js";
 import { source } from "../../../src/source/source.js";
@@ -194,7 +193,6 @@ describe("pipeline.run", () => {
       await p.run([{ id: 1 }], { tableName: "things" });
     } finally {
       spy.mockRestore();
-      runContext().progress = undefined;
     }
     expect(written.join("")).toMatch(/loading package \d+\.\d+ into recording/);
   });
