@@ -1,4 +1,4 @@
-import { cpSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec, npx, packTarball, removePackageJson, userProject } from "../support/packed.js";
@@ -13,6 +13,7 @@ let cjs: string;
 let esm: string;
 let bare: string;
 let env: Record<string, string>;
+let tarball: string;
 
 /** A script that loads one row; `extra` runs before the load. */
 function loadOne(style: "import" | "require", pipelineName: string): string {
@@ -54,7 +55,7 @@ main().catch((error) => {
 
 beforeAll(() => {
   ({ dir: root, cleanup } = makeTempDir("dlt-athena-packed-"));
-  const tarball = packTarball(join(root, "pack"));
+  tarball = packTarball(join(root, "pack"));
   env = { PIPELINE__PIPELINES_DIR: join(root, "pipelines") };
   cjs = userProject(join(root, "cjs"), tarball, {
     files: {
@@ -95,7 +96,11 @@ interface RunDocument {
 }
 
 function runJson(dir: string, script: string): { status: number | null; document: RunDocument; stderr: string } {
-  const result = npx(dir, ["run", script, "--local", "--json"], env);
+  return runJsonWith(dir, script, {});
+}
+
+function runJsonWith(dir: string, script: string, extra: Record<string, string>): { status: number | null; document: RunDocument; stderr: string } {
+  const result = npx(dir, ["run", script, "--local", "--json"], { ...env, ...extra });
   let document: RunDocument;
   try {
     document = JSON.parse(result.stdout) as RunDocument;
@@ -186,5 +191,29 @@ describe("pipeline scripts without a package.json", () => {
       expect({ script, status: result.status, stderr: result.status === 0 ? "" : result.stderr }).toEqual({ script, status: 0, stderr: "" });
       expect(rowsOf(JSON.parse(result.stdout) as RunDocument, name)).toBe(1);
     }
+  });
+});
+
+describe("init in a project made with npm init -y, from the packed tarball", () => {
+  it("adds the chess source, keeps the installed dependency, and runs offline on the bundled sample", () => {
+    const init = npx(cjs, ["init", "chess", "athena"], env);
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).toContain("npx dlt-athena run chess_pipeline.ts --local");
+    const pkg = JSON.parse(readFileSync(join(cjs, "package.json"), "utf8"));
+    expect(pkg.type).toBe("commonjs");
+    expect(pkg.dependencies["dlt-athena"]).toMatch(/^file:.*\.tgz$/);
+    const { status, document, stderr } = runJsonWith(cjs, "chess_pipeline.ts", { SOURCES__CHESS__OFFLINE: "true" });
+    expect({ status, stderr: status === 0 ? "" : stderr }).toEqual({ status: 0, stderr: "" });
+    expect(rowsOf(document, "chess_pipeline", "players_profiles")).toBe(4);
+    expect(rowsOf(document, "chess_pipeline", "players_games")).toBe(8);
+  });
+
+  it("writes a dependency on the tarball the running CLI was installed from", () => {
+    const fresh = join(root, "fresh");
+    const bin = join(cjs, "node_modules", "dlt-athena", "bin", "dlt-athena.js");
+    const result = exec(root, process.execPath, [bin, "init", "shop", "athena", "--dir", fresh, "--json"], env);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).dependency).toBe(`file:${tarball}`);
+    expect(JSON.parse(readFileSync(join(fresh, "package.json"), "utf8")).dependencies["dlt-athena"]).toBe(`file:${tarball}`);
   });
 });
