@@ -65,6 +65,12 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   const loads = outcome.lines.flatMap((line) => (line.kind === "load" ? [line] : []));
   const dryRuns = outcome.lines.flatMap((line) => (line.kind === "dry_run" ? [line] : []));
   const failure = outcome.lines.find((line) => line.kind === "error")?.error;
+  if (outcome.signal !== null && failure === undefined) {
+    // The script's process died of a signal it did not handle (SIGKILL, a crash): the CLI ends
+    // the same way, as a shell would see it.
+    io.stderr(`Pipeline script ${script} was stopped by ${outcome.signal}.\n`);
+    process.kill(process.pid, outcome.signal);
+  }
   if (failure || outcome.exitCode !== 0) {
     if (!options.json) for (const load of loads) io.stdout(`${load.text}\n`);
     if (failure?.stack && !options.json) io.stderr(`${failure.stack}\n`);
@@ -73,7 +79,8 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   if (options.dryRun) {
     if (options.json) return printJson(io, { status: "ok", dry_run: true, plans: dryRuns.map((d) => d.plan) });
     if (dryRuns.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
-    for (const plan of dryRuns) io.stdout(`${plan.text}\n`);
+    const { formatDryRun } = await import("../../pipeline/dry-run.js");
+    for (const dryRun of dryRuns) io.stdout(`${formatDryRun(dryRun.plan)}\n`);
     return;
   }
   if (options.json) return printJson(io, { status: "ok", loads: loads.map((l) => l.load) });

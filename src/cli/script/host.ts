@@ -13,7 +13,6 @@ import { pathToFileURL } from "node:url";
 import Module, { createRequire, register } from "node:module";
 import { DltAthenaError, InterruptedError, exitCodeOf } from "../../errors.js";
 import { interruptSignal, requestInterrupt } from "../../util/interrupt.js";
-import { formatDryRun } from "../../pipeline/dry-run.js";
 import { installRunHost } from "../../pipeline/run-host.js";
 import type { ProgressEvent, RunOverrides } from "../../pipeline/run-host.js";
 import { HOST_ENV, type HostInput, type ReportLine } from "./protocol.js";
@@ -39,7 +38,7 @@ installRunHost({
   overrides: (input.overrides ?? {}) as RunOverrides,
   ...(send ? { onProgress: send } : {}),
   onLoadInfo: (info) => report({ kind: "load", load: info.toJSON(), text: info.toString() }),
-  onDryRun: (plan) => report({ kind: "dry_run", plan, text: formatDryRun(plan) }),
+  onDryRun: (plan) => report({ kind: "dry_run", plan }),
 });
 
 let hasFailed = false;

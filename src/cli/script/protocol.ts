@@ -1,5 +1,6 @@
 /** What `dlt-athena run` and the child running the script tell each other. */
 import type { ErrorKind } from "../../errors.js";
+import type { DryRunPlan } from "../../pipeline/dry-run.js";
 
 /** The environment variable carrying {@link HostInput} as JSON to the child. */
 export const HOST_ENV = "DLT_ATHENA_SCRIPT_HOST";
@@ -32,5 +33,5 @@ export interface ScriptFailure {
 
 export type ReportLine =
   | { readonly kind: "load"; readonly load: Record<string, unknown>; readonly text: string }
-  | { readonly kind: "dry_run"; readonly plan: unknown; readonly text: string }
+  | { readonly kind: "dry_run"; readonly plan: DryRunPlan }
   | { readonly kind: "error"; readonly error: ScriptFailure };
