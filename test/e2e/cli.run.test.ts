@@ -83,4 +83,20 @@ describe("dlt-athena run", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("boom in user code");
   });
+
+  it("logs progress lines and error details to stderr with --verbose or [runtime] log_level, and none by default", () => {
+    const quiet = runCli(["run", "ok_pipeline.ts"], { cwd: dir });
+    expect(quiet.stderr).not.toMatch(/loading package/);
+    const verbose = runCli(["--verbose", "run", "ok_pipeline.ts", "--json"], { cwd: dir });
+    expect(verbose.status).toBe(0);
+    expect(verbose.stderr).toContain("debug: running");
+    expect(verbose.stderr).toMatch(/loading package \d+\.\d+ into copy/);
+    expect(JSON.parse(verbose.stdout).status).toBe("ok");
+    const info = runCli(["run", "ok_pipeline.ts"], { cwd: dir, env: { RUNTIME__LOG_LEVEL: "info" } });
+    expect(info.stderr).toMatch(/loading package \d+\.\d+ into copy/);
+    expect(info.stderr).not.toContain("debug:");
+    const failing = runCli(["--verbose", "run", "broken_pipeline.ts"], { cwd: dir });
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toMatch(/Error: boom in user code\n\s+at /);
+  });
 });

@@ -114,7 +114,7 @@ function rowsOf(document: RunDocument, pipelineName: string, table = "items"): n
   return document.loads.find((l) => l.pipeline_name === pipelineName)?.tables.find((t) => t.name === table)?.rows;
 }
 
-describe("pipeline scripts in a CommonJS project (npm init -y, packed tarball)", () => {
+describe("pipeline scripts in a CommonJS project (npm init -y, packed tarball)", { timeout: 300_000 }, () => {
   it("runs a .ts script with top-level await; the script's output goes to stderr under --json", () => {
     const { status, document, stderr } = runJson(cjs, "tla_pipeline.ts");
     expect(stderr).toContain("script says hello");
@@ -167,7 +167,7 @@ describe("pipeline scripts in a CommonJS project (npm init -y, packed tarball)",
   });
 });
 
-describe("pipeline scripts in an ES module project", () => {
+describe("pipeline scripts in an ES module project", { timeout: 300_000 }, () => {
   it("runs .js (top-level await), .ts and .cts scripts", () => {
     for (const [script, name] of [["tla_pipeline.js", "esm_js"], ["ts_pipeline.ts", "esm_ts"], ["cts_pipeline.cts", "esm_cts"]] as const) {
       const { status, document, stderr } = runJson(esm, script);
@@ -177,7 +177,7 @@ describe("pipeline scripts in an ES module project", () => {
   });
 });
 
-describe("pipeline scripts without a package.json", () => {
+describe("pipeline scripts without a package.json", { timeout: 300_000 }, () => {
   it("runs a .mts script beside node_modules", () => {
     const { status, document, stderr } = runJson(bare, "loose_pipeline.mts");
     expect({ status, stderr: status === 0 ? "" : stderr }).toEqual({ status: 0, stderr: "" });
@@ -194,7 +194,7 @@ describe("pipeline scripts without a package.json", () => {
   });
 });
 
-describe("init in a project made with npm init -y, from the packed tarball", () => {
+describe("init in a project made with npm init -y, from the packed tarball", { timeout: 300_000 }, () => {
   it("adds the chess source, keeps the installed dependency, and runs offline on the bundled sample", () => {
     const init = npx(cjs, ["init", "chess", "athena"], env);
     expect(init.status, init.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { DltAthenaError, UsageError } from "../../errors.js";
 import { validateDatasetName, validatePipelineName } from "../../pipeline/names.js";
 import type { ProgressEvent } from "../../pipeline/run-host.js";
 import type { CliIo } from "../io.js";
+import { logLevelOf } from "../output/log-level.js";
 import { createProgress } from "../output/progress.js";
 import { printJson } from "../output/render.js";
 import { HOST_ENV } from "../script/protocol.js";
@@ -20,6 +21,8 @@ export interface RunCommandOptions {
   readonly projectDir?: string;
   /** `--wait <seconds>` for another run of the pipeline to release its lock. */
   readonly wait?: number;
+  /** The global `--verbose`. */
+  readonly verbose?: boolean;
 }
 
 /** What the script's process left behind: its reports, how it ended, the end of its stderr. */
@@ -50,6 +53,8 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   // A spinner needs a real terminal: some pseudo-terminals report 0 columns, which breaks redraws.
   const hasTerminal = io.isInteractive && (process.stderr.columns ?? 0) >= 20;
   const progress = hasTerminal && !options.json ? await createProgress() : undefined;
+  const level = logLevelOf(io, projectDir, options.verbose === true);
+  if (level === "DEBUG") io.stderr(`debug: running ${path} in its own process (node ${process.version}, project ${projectDir})\n`);
   const outcome = await runChild(io, path, {
     overrides: {
       ...(options.pipelineName ? { pipelineName: options.pipelineName } : {}),
@@ -60,6 +65,8 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
       ...(options.wait !== undefined ? { lockWaitSeconds: options.wait } : {}),
     },
     isJson: options.json === true,
+    // Without a spinner, INFO and DEBUG log progress as lines on stderr.
+    logProgress: progress === undefined && (level === "DEBUG" || level === "INFO"),
     ...(progress ? { onProgress: progress.listener, onOutput: progress.clear } : {}),
   }).finally(() => progress?.stop());
   const loads = outcome.lines.flatMap((line) => (line.kind === "load" ? [line] : []));
@@ -73,7 +80,7 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   }
   if (failure || outcome.exitCode !== 0) {
     if (!options.json) for (const load of loads) io.stdout(`${load.text}\n`);
-    if (failure?.stack && !options.json) io.stderr(`${failure.stack}\n`);
+    if (failure?.stack && (!options.json || level === "DEBUG")) io.stderr(`${failure.stack}\n`);
     throw scriptError(script, outcome, failure, loads.map((l) => l.load));
   }
   if (options.dryRun) {
@@ -106,13 +113,14 @@ function runChild(
   options: {
     readonly overrides: HostInput["overrides"];
     readonly isJson: boolean;
+    readonly logProgress: boolean;
     readonly onProgress?: (event: ProgressEvent) => void;
     readonly onOutput?: () => void;
   },
 ): Promise<ScriptOutcome> {
   const folder = mkdtempSync(join(tmpdir(), "dlt-athena-run-"));
   const reportFile = join(folder, "report.ndjson");
-  const input: HostInput = { script: path, overrides: options.overrides, reportFile, progress: options.onProgress !== undefined };
+  const input: HostInput = { script: path, overrides: options.overrides, reportFile, progress: options.onProgress !== undefined, logProgress: options.logProgress };
   const child = spawn(process.execPath, ["--import", HOST_MODULE, path], {
     cwd: io.cwd,
     env: {

@@ -1,5 +1,6 @@
 import { Chalk } from "chalk";
 import { DltAthenaError, toEnvelope } from "../../errors.js";
+import { describeCause } from "../../util/describe-error.js";
 import type { CliIo } from "../io.js";
 
 /** One JSON document on stdout, nothing else there. */
@@ -8,7 +9,8 @@ export function printJson(io: CliIo, value: unknown): void {
 }
 
 /** Prints an error: as the `--json` envelope on stdout, or as one readable line on stderr. */
-export function printError(io: CliIo, error: unknown, asJson: boolean): void {
+export function printError(io: CliIo, error: unknown, asJson: boolean, isDebug = false): void {
+  if (isDebug) printDebugDetails(io, error);
   if (asJson) {
     printJson(io, toEnvelope(error));
     return;
@@ -35,6 +37,19 @@ export function isColorEnabled(io: CliIo): boolean {
 /** A chalk whose level follows {@link isColorEnabled}. */
 export function colors(io: CliIo): InstanceType<typeof Chalk> {
   return new Chalk({ level: isColorEnabled(io) ? 1 : 0 });
+}
+
+/** At log level DEBUG (`--verbose`): the stack and every cause of an error, on stderr. */
+function printDebugDetails(io: CliIo, error: unknown): void {
+  let current: unknown = error;
+  let depth = 0;
+  while (current instanceof Error && depth < 5) {
+    io.stderr(`${depth === 0 ? "debug:" : "debug: caused by:"} ${current.stack ?? current.message}\n`);
+    current = current.cause;
+    depth += 1;
+  }
+  const cause = describeCause(error);
+  if (cause) io.stderr(`debug: cause: ${cause}\n`);
 }
 
 export function bold(io: CliIo, text: string): string {

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import Module, { createRequire, register } from "node:module";
 import { DltAthenaError, InterruptedError, exitCodeOf } from "../../errors.js";
 import { interruptSignal, requestInterrupt } from "../../util/interrupt.js";
-import { installRunHost } from "../../pipeline/run-host.js";
+import { installRunHost, lineProgress } from "../../pipeline/run-host.js";
 import type { ProgressEvent, RunOverrides } from "../../pipeline/run-host.js";
 import { HOST_ENV, type HostInput, type ReportLine } from "./protocol.js";
 
@@ -33,7 +33,9 @@ register(new URL("./hooks.js", import.meta.url), { data: { selfUrl } });
 resolveOwnPackageForRequire();
 await lendPackageToRequire(input.script);
 
-const send = input.progress && process.send ? (event: ProgressEvent) => process.send?.({ kind: "progress", event }) : undefined;
+const send = input.progress && process.send
+  ? (event: ProgressEvent) => process.send?.({ kind: "progress", event })
+  : input.logProgress ? lineProgress() : undefined;
 installRunHost({
   overrides: (input.overrides ?? {}) as RunOverrides,
   ...(send ? { onProgress: send } : {}),

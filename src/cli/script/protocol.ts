@@ -20,6 +20,8 @@ export interface HostInput {
   readonly reportFile: string;
   /** Send progress events over the IPC channel. */
   readonly progress: boolean;
+  /** Log progress as lines on stderr (log level INFO or DEBUG without a spinner). */
+  readonly logProgress?: boolean;
 }
 
 /** The error that ended the script, as the child saw it. */
