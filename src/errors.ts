@@ -1,3 +1,5 @@
+import { snakeCaseKeys } from "./util/snake-case.js";
+
 /**
  * One error base for the whole tool: a stable `code`, a message that names what went wrong and
  * how to fix it, JSON-safe `meta`, an optional `cause`, and whether a retry can help.
@@ -95,7 +97,7 @@ export function exitCodeOf(error: unknown): 1 | 2 | 130 | 143 {
 /** The `--json` form of an error: `{ status: "error", error: { code, message, ...meta } }`. */
 export function toEnvelope(error: unknown): { status: "error"; error: Record<string, unknown> } {
   if (error instanceof DltAthenaError) {
-    return { status: "error", error: { code: error.code, message: error.message, ...error.meta } };
+    return { status: "error", error: { code: error.code, message: error.message, ...(snakeCaseKeys(error.meta) as Record<string, unknown>) } };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: "error", error: { code: "internal_error", message } };

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { CommanderError } from "commander";
 import { exitCodeOf } from "../errors.js";
 import type { CliIo } from "./io.js";
+import { logLevelOf } from "./output/log-level.js";
 import { printError } from "./output/render.js";
 import { createProgram, exitCodeOfCommander } from "./program.js";
 
@@ -23,7 +25,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return exitCodeOfCommander(error);
-    printError(io, error, asJson);
+    const { projectDir, verbose } = program.opts<{ projectDir?: string; verbose?: boolean }>();
+    const level = logLevelOf(io, resolve(io.cwd, projectDir ?? "."), verbose === true);
+    printError(io, error, asJson, level === "DEBUG");
     return exitCodeOf(error);
   }
 }

@@ -13,9 +13,9 @@ import type { CliIo } from "./io.js";
 export const PIPELINE_OPERATIONS = ["info", "trace", "schema", "drop", "sync", "failed-jobs", "drop-pending-packages"] as const;
 
 /** The global `--project-dir`, as an option object to spread. */
-function projectDirOf(program: Command): { projectDir?: string } {
-  const { projectDir } = program.opts<{ projectDir?: string }>();
-  return projectDir ? { projectDir } : {};
+function projectDirOf(program: Command): { projectDir?: string; verbose?: boolean } {
+  const { projectDir, verbose } = program.opts<{ projectDir?: string; verbose?: boolean }>();
+  return { ...(projectDir ? { projectDir } : {}), ...(verbose ? { verbose } : {}) };
 }
 
 /**
@@ -27,6 +27,7 @@ export function createProgram(io: CliIo, version: string): Command {
     .description("Load data into AWS Athena the way dlt does: extract, normalize, stage Parquet in S3, run Athena SQL.")
     .version(version, "-V, --version", "print the version")
     .option("--project-dir <dir>", "project folder holding .dlt/ (default: the current directory)")
+    .option("--verbose", "log details to stderr (progress lines, stacks and causes of errors): [runtime] log_level = \"DEBUG\"")
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError()
     .exitOverride()

@@ -77,6 +77,11 @@ export class ResolvedConfig {
     }
   }
 
+  /** The environment this configuration was resolved from (AWS variables are read from it too). */
+  get env(): Readonly<Record<string, string | undefined>> {
+    return this.layers.env;
+  }
+
   /** The value at a dotted path (`destination.athena.query_result_bucket`), with its origin. */
   lookup(key: string | readonly string[]): ResolvedValue | undefined {
     this.#refuseSecretsInConfigToml();

@@ -40,6 +40,8 @@ export interface LoadContext {
   readonly schema: StoredSchema;
   /** The pipeline state shipped with the package, when it changed. */
   readonly state: Omit<PipelineState, "_local"> | undefined;
+  /** Called after each executed step of the package's plan, for progress displays. */
+  readonly onStep?: (step: { readonly kind: string; readonly done: number; readonly total: number }) => void;
 }
 
 /** The newest state and schemas stored in a destination for one pipeline. */

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from "../config/resolve.js";
 import { tomlNameOf } from "../config/spec.js";
 import { ConfigError } from "../errors.js";
 import { awsSettingsFor, credentialsFor } from "../config/aws.js";
+import { checkAthenaConfig } from "../config/preflight.js";
 import type { DestinationFactoryInput } from "./contract.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import { parseBucketUrl } from "../staging/bucket-url.js";
@@ -158,5 +159,7 @@ export function openEngine(config: ResolvedConfig, target: EngineTarget): Promis
 /** The `athena` destination over the engine the configuration selects. */
 export async function createAthenaDestination(input: DestinationFactoryInput): Promise<WarehouseDestination> {
   const settings = warehouseSettings(input.config, input.datasetName);
+  // Every value Athena needs is checked here, before any network call, and reported together.
+  if (!input.config.getBoolean("destination.athena.local")) checkAthenaConfig(input.config, { env: input.config.env });
   return new WarehouseDestination(await openEngine(input.config, settings), settings);
 }

@@ -3,7 +3,6 @@ import type { Destination, DestinationStateRead, LoadContext, LoadJobResult, Pac
 import { JOB_MANIFEST } from "../packages/job-manifest.js";
 import type { JobManifestEntry } from "../packages/job-manifest.js";
 import { parseJobFileName } from "../packages/job-file-name.js";
-import { runContext } from "../pipeline/run-context.js";
 import type { StoredSchema } from "../schema/types.js";
 import type { ObjectStore } from "../staging/object-store.js";
 import { deleteTableFiles } from "../staging/replace.js";
@@ -232,7 +231,7 @@ export class WarehouseDestination implements Destination {
       reconcile: (step) => remainingStep(engine.client, step),
       onStep: (report) => {
         done += 1;
-        runContext().progress?.({ kind: "load", loadId: pkg.loadId, step: report.kind, done, total });
+        context.onStep?.({ kind: report.kind, done, total });
       },
     });
     if (!settings.keepStagingFiles) await this.deleteStagedFiles(plan);

@@ -1,3 +1,5 @@
+import { DltAthenaError, LoadError } from "../errors.js";
+import { describeCause } from "../util/describe-error.js";
 import type { DuckDBInstance } from "@duckdb/node-api";
 import { normalizeContextFor, normalizeNested, normalizeRoot } from "../normalize/relational.js";
 import type { NormalizeContext } from "../normalize/relational.js";
@@ -148,7 +150,19 @@ export class Extractor {
     const pages = resource.parent
       ? this.pagesOfOrphanTransformer(resource, context)
       : pagesOfResource(resource, context);
-    await this.consume(resource, context, pages, children, all);
+    try {
+      await this.consume(resource, context, pages, children, all);
+    } catch (error) {
+      if (error instanceof DltAthenaError) throw error;
+      // The user's code failed: say which resource, and the cause the message may hide.
+      const message = error instanceof Error ? error.message : String(error);
+      const cause = describeCause(error);
+      throw new LoadError(
+        "resource_failed",
+        `Pipeline step extract failed in resource \`${resource.name}\`: ${message}${cause && !message.includes(cause) ? ` (${cause})` : ""}`,
+        { cause: error, meta: { resource: resource.name, ...(cause ? { cause } : {}) } },
+      );
+    }
   }
 
   /** A transformer whose parent was not selected: the parent runs only to feed it. */

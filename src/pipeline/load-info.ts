@@ -1,3 +1,4 @@
+import { snakeCaseKeys } from "../util/snake-case.js";
 import type { LoadJobResult, QueryStats } from "../destination/contract.js";
 
 export interface PackageInfo {
@@ -111,10 +112,10 @@ export class LoadInfo {
       tables: this.tables,
       files: this.files,
       bytes: this.bytes,
-      queries: this.queries,
+      queries: snakeCaseKeys(this.queries),
       retries: this.retries,
       warnings: this.warnings,
-      packages: this.packages,
+      packages: snakeCaseKeys(this.packages),
     };
   }
 

@@ -19,7 +19,8 @@ import { identityOf } from "../destination/contract.js";
 import type { Destination, DestinationFactory } from "../destination/contract.js";
 import { LoadInfo } from "./load-info.js";
 import type { PackageInfo } from "./load-info.js";
-import { lineProgress, runContext } from "./run-context.js";
+import { lineProgress, runHost } from "./run-host.js";
+import type { ProgressEvent } from "./run-host.js";
 import { sourceOf } from "./run-data.js";
 import type { PipelineData, RunOptions } from "./run-data.js";
 import { writerSettingsOf } from "./writer-settings.js";
@@ -38,6 +39,7 @@ import { PACKAGE_FAILURE_FILE } from "../packages/load-package.js";
 import { bumpStateVersion, newPipelineState, normalizeSharedState, sharedState, stateRow } from "../state/pipeline-state.js";
 import type { PipelineState } from "../state/pipeline-state.js";
 import { WorkingFolder, pipelinesDirOf } from "./working-folder.js";
+import { defaultProjectDir } from "../config/project.js";
 
 export interface PipelineOptions {
   /** Names the working folder and the state kept in the destination. Default `dlt_athena_pipeline`. */
@@ -55,13 +57,15 @@ export interface PipelineOptions {
    * shows a spinner on terminals instead; this is for scripts run without it.
    */
   readonly progress?: boolean;
-  /** The folder holding `.dlt/`. Default the current directory (or the CLI's `--project-dir`). */
+  /** The folder holding `.dlt/`. Default `DLT_PROJECT_DIR`, else the current directory (the CLI's `--project-dir` wins). */
   readonly projectDir?: string;
   /**
    * Seconds to wait for another run of this pipeline to release its lock (the CLI's `--wait`);
    * default 0: fail at once, naming the holder.
    */
   readonly lockWaitSeconds?: number;
+  /** Load into the embedded local engine, as `--local` does. */
+  readonly local?: boolean;
 }
 
 // Kept on globalThis so a script that loads its own copy of the package still sees destinations
@@ -109,23 +113,27 @@ export class Pipeline {
   /** Warnings of this run that belong to no package (a reset by the sync, a package kept). */
   private runWarnings: string[] = [];
   lastTrace: { readonly steps: readonly StepTrace[]; readonly loadInfo?: unknown } | undefined;
+  private readonly isDryRun: boolean;
+  private readonly onProgress: ((event: ProgressEvent) => void) | undefined;
 
   constructor(options: PipelineOptions = {}) {
-    const overrides = runContext().overrides;
+    const host = runHost();
+    const overrides = host.overrides;
     this.pipelineName = validatePipelineName(overrides.pipelineName ?? options.pipelineName ?? "dlt_athena_pipeline");
     const dataset = overrides.datasetName ?? options.datasetName;
     if (dataset !== undefined) validateDatasetName(dataset);
     this.datasetName = normalizeTableIdentifier(dataset ?? `${this.pipelineName}_dataset`);
     this.lockWaitSeconds = overrides.lockWaitSeconds ?? options.lockWaitSeconds;
-    const projectDir = overrides.projectDir ?? options.projectDir ?? process.cwd();
+    const projectDir = overrides.projectDir ?? options.projectDir ?? defaultProjectDir();
     this.config = resolveConfig({
       projectDir,
-      flags: overrides.isLocal ? { "destination.athena.local": true } : {},
+      flags: overrides.isLocal || options.local ? { "destination.athena.local": true } : {},
     });
     const pipelinesDir = options.pipelinesDir ?? pipelinesDirOf(this.config);
     this.folder = new WorkingFolder(pipelinesDir, this.pipelineName);
     this.destinationOption = options.destination ?? "athena";
-    if (options.progress && !runContext().progress) runContext().progress = lineProgress();
+    this.isDryRun = overrides.isDryRun === true;
+    this.onProgress = host.onProgress ?? (options.progress ? lineProgress() : undefined);
     if (options.staging !== undefined && options.staging !== "filesystem") {
       throw new UsageError("unsupported_staging", `Staging "${String(options.staging)}" is not supported: Athena stages files with "filesystem".`);
     }
@@ -149,7 +157,7 @@ export class Pipeline {
     this.trace = [];
     this.retriesAtStart = retryCounts();
     this.runWarnings = [];
-    if (runContext().overrides.isDryRun) return this.dryRun(startedAt, data, options);
+    if (this.isDryRun) return this.dryRun(startedAt, data, options);
     return this.locked(() => this.runLocked(startedAt, data, options));
   }
 
@@ -227,7 +235,7 @@ export class Pipeline {
       const pkg = await openLoadPackage(this.folder.packagesRoot, loadId);
       try {
         const schema = await pkg.readSchema<StoredSchema>();
-        runContext().dryRuns.push(
+        runHost().onDryRun?.(
           await planDryRun({ target, config: this.config, pkg, schema: schema!, pipelineName: this.pipelineName, datasetName: this.datasetName, warnings }),
         );
       } finally {
@@ -314,7 +322,7 @@ export class Pipeline {
     });
     this.lastTrace = { steps: this.trace, loadInfo: info.toJSON() };
     await this.folder.writeTrace(this.lastTrace);
-    runContext().loadInfos.push(info);
+    runHost().onLoadInfo?.(info);
     return info;
   }
 
@@ -455,7 +463,7 @@ export class Pipeline {
         // A safe point: the package is not normalized yet, so stopping here leaves nothing behind.
         throwIfInterrupted(`while extracting ${resourceName}`);
         killPoint("extract:batch");
-        runContext().progress?.({ kind: "extract", resource: resourceName, items });
+        this.onProgress?.({ kind: "extract", resource: resourceName, items });
       };
       const extractor = () => new Extractor({ loadId, directory: writing, schema, sourceName: name, state, instance, onProgress, ...writer });
       const result = await extractor().extract(resources);
@@ -534,9 +542,11 @@ export class Pipeline {
     if (!schema) throw new LoadError("package_corrupt", `Load package ${pkg.path} has no schema.json; remove it or restore the file.`);
     const state = await pkg.readStateUpdate<Omit<PipelineState, "_local">>();
     let result;
-    runContext().progress?.({ kind: "phase", text: `loading package ${pkg.loadId} into ${destination.name}` });
+    this.onProgress?.({ kind: "phase", text: `loading package ${pkg.loadId} into ${destination.name}` });
     try {
-      result = await destination.loadPackage(pkg, { pipelineName: this.pipelineName, datasetName: this.datasetName, schema, state });
+      const onProgress = this.onProgress;
+      const onStep = onProgress ? (step: { readonly kind: string; readonly done: number; readonly total: number }) => onProgress({ kind: "load", loadId: pkg.loadId, step: step.kind, done: step.done, total: step.total }) : undefined;
+      result = await destination.loadPackage(pkg, { pipelineName: this.pipelineName, datasetName: this.datasetName, schema, state, ...(onStep ? { onStep } : {}) });
     } catch (error) {
       if (isTerminalLoadFailure(error)) return this.failPackage(pkg, error as DltAthenaError);
       throw wrapStepError("load", error, pkg.loadId);

@@ -3,6 +3,7 @@
  * player profiles, the list of monthly game archives, and the games of each month, loaded
  * incrementally by archive month so a second run only asks for new months.
  */
+import { readFileSync } from "node:fs";
 import { configValue, incremental, resource, source } from "dlt-athena";
 
 export interface ChessOptions {
@@ -14,6 +15,11 @@ export interface ChessOptions {
   readonly endMonth?: string;
   /** API root; default `[sources.chess] base_url` in .dlt/config.toml or `SOURCES__CHESS__BASE_URL`. */
   readonly baseUrl?: string;
+  /**
+   * Answer from the bundled sample of API responses (`chess/sample.json`) instead of chess.com;
+   * default `[sources.chess] offline` or `SOURCES__CHESS__OFFLINE`.
+   */
+  readonly offline?: boolean;
 }
 
 const DEFAULT_BASE_URL = "https://api.chess.com/pub";
@@ -26,10 +32,33 @@ interface MonthOfGames {
   readonly games: ReadonlyArray<Record<string, unknown>>;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { "User-Agent": "dlt-athena chess source" } });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+type GetJson = <T>(url: string) => Promise<T>;
+
+async function fetchJson<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { "User-Agent": "dlt-athena chess source" } });
+  } catch (error) {
+    // fetch says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED, …) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${url} failed: ${cause?.code ?? cause?.message ?? String(error)}. Offline? Set offline = true under [sources.chess] to use the bundled sample.`, { cause: error });
+  }
+  if (!response.ok) throw new Error(`GET ${url} answered HTTP ${response.status} ${response.statusText}`);
   return (await response.json()) as T;
+}
+
+/** Serves the bundled sample: the path of a URL under the API root picks the response. */
+function sampleJson(baseUrl: string): GetJson {
+  const { responses } = JSON.parse(readFileSync(new URL("./sample.json", import.meta.url), "utf8")) as { responses: Record<string, unknown> };
+  return async <T>(url: string) => {
+    const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url.replace(/^https:\/\/api\.chess\.com\/pub/, "");
+    if (!(path in responses)) throw new Error(`${url} is not in the offline sample (chess/sample.json); set offline = false to ask chess.com.`);
+    return responses[path] as T;
+  };
+}
+
+function isOn(value: unknown): boolean {
+  return value === true || (typeof value === "string" && ["true", "1", "yes"].includes(value.toLowerCase()));
 }
 
 /** `https://…/games/2022/11` → `2022/11` */
@@ -40,6 +69,7 @@ function monthOf(archiveUrl: string): string {
 export function chessSource(options: ChessOptions) {
   const baseUrl = (options.baseUrl ?? configValue<string>("sources.chess.base_url") ?? DEFAULT_BASE_URL).replace(/\/$/, "");
   const players = options.players.map((name) => name.toLowerCase());
+  const getJson: GetJson = (options.offline ?? isOn(configValue("sources.chess.offline"))) ? sampleJson(baseUrl) : fetchJson;
 
   const inRange = (month: string) =>
     (options.startMonth === undefined || month >= options.startMonth) &&

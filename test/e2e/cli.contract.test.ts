@@ -47,8 +47,8 @@ describe("the compiled CLI", () => {
     const project = join(dir, "chess-project");
     const first = runCli(["init", "chess", "athena", "--dir", project]);
     expect(first.status).toBe(0);
-    expect(first.stderr).toContain("dlt-athena run chess_pipeline.ts");
-    expect(first.stderr).toContain("--local");
+    expect(first.stdout).toContain("npx dlt-athena run chess_pipeline.ts");
+    expect(first.stdout).toContain("--local");
     expect(() => parse(readFileSync(join(project, ".dlt/config.toml"), "utf8"))).not.toThrow();
     expect(() => parse(readFileSync(join(project, ".dlt/secrets.toml"), "utf8"))).not.toThrow();
 

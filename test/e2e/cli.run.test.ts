@@ -64,12 +64,12 @@ describe("dlt-athena run", () => {
     expect(state.pipeline_name).toBe("renamed");
   });
 
-  it("prints a readable summary on stderr without --json", () => {
+  it("prints a readable summary on stdout, after the script's own lines, without --json", () => {
     const result = runCli(["run", "ok_pipeline.ts"], { cwd: dir });
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe("a line the script prints\n");
-    expect(result.stderr).toMatch(/Pipeline from_script loaded 1 package\(s\)/);
-    expect(result.stderr).toMatch(/things: 2 rows/);
+    expect(result.stdout.startsWith("a line the script prints\n")).toBe(true);
+    expect(result.stdout).toMatch(/Pipeline from_script loaded 1 package\(s\)/);
+    expect(result.stdout).toMatch(/things: 2 rows/);
   });
 
   it("exits 2 naming the file when the script does not exist", () => {
@@ -82,5 +82,21 @@ describe("dlt-athena run", () => {
     const result = runCli(["run", "broken_pipeline.ts"], { cwd: dir });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("boom in user code");
+  });
+
+  it("logs progress lines and error details to stderr with --verbose or [runtime] log_level, and none by default", () => {
+    const quiet = runCli(["run", "ok_pipeline.ts"], { cwd: dir });
+    expect(quiet.stderr).not.toMatch(/loading package/);
+    const verbose = runCli(["--verbose", "run", "ok_pipeline.ts", "--json"], { cwd: dir });
+    expect(verbose.status).toBe(0);
+    expect(verbose.stderr).toContain("debug: running");
+    expect(verbose.stderr).toMatch(/loading package \d+\.\d+ into copy/);
+    expect(JSON.parse(verbose.stdout).status).toBe("ok");
+    const info = runCli(["run", "ok_pipeline.ts"], { cwd: dir, env: { RUNTIME__LOG_LEVEL: "info" } });
+    expect(info.stderr).toMatch(/loading package \d+\.\d+ into copy/);
+    expect(info.stderr).not.toContain("debug:");
+    const failing = runCli(["--verbose", "run", "broken_pipeline.ts"], { cwd: dir });
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toMatch(/Error: boom in user code\n\s+at /);
   });
 });

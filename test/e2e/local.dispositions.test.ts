@@ -112,7 +112,7 @@ describe("write dispositions over three --local runs", () => {
       expect(warnings).toEqual([expect.stringMatching(/Hive tables cannot be merged into.*appended/)]);
     }
     expect(humanRun.status, humanRun.stderr).toBe(0);
-    expect(humanRun.stderr).toMatch(/warning: Table `hive_merged` has write_disposition "merge".*appended/);
+    expect(humanRun.stdout).toMatch(/warning: Table `hive_merged` has write_disposition "merge".*appended/);
   });
 
   it("never warns about merging into the Iceberg tables", () => {

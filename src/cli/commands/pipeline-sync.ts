@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { listLoadPackages } from "../../packages/load-package.js";
-import { runContext, setRunOverrides } from "../../pipeline/run-context.js";
 import { printJson } from "../output/render.js";
 import { datasetOf } from "./pipeline-context.js";
 import type { PipelineContext } from "./pipeline-context.js";
@@ -53,16 +52,10 @@ async function hasLocalDatabase(ctx: PipelineContext): Promise<boolean> {
 }
 
 async function restore(ctx: PipelineContext, datasetName: string): Promise<boolean> {
-  const previous = runContext().overrides;
   // The pipeline resolves its own configuration; `--local` reaches it the way `run --local` does.
-  setRunOverrides({ ...previous, isLocal: ctx.isLocal, projectDir: ctx.projectDir });
-  try {
-    const { Pipeline } = await import("../../pipeline/pipeline.js");
-    const pipeline = new Pipeline({ pipelineName: ctx.name, datasetName, pipelinesDir: ctx.pipelinesDir, projectDir: ctx.projectDir });
-    return await pipeline.sync();
-  } finally {
-    setRunOverrides(previous);
-  }
+  const { Pipeline } = await import("../../pipeline/pipeline.js");
+  const pipeline = new Pipeline({ pipelineName: ctx.name, datasetName, pipelinesDir: ctx.pipelinesDir, projectDir: ctx.projectDir, local: ctx.isLocal });
+  return await pipeline.sync();
 }
 
 async function describeRestored(ctx: PipelineContext, requestedDataset: string): Promise<SyncResult> {

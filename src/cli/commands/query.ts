@@ -41,6 +41,8 @@ export async function runQuery(io: CliIo, sql: string, options: QueryCommandOpti
     }
     client = await LocalEngine.open({ databasePath, catalog: config.getString("destination.athena.aws_data_catalog") ?? "awsdatacatalog" });
   } else {
+    const { checkAthenaConfig } = await import("../../config/preflight.js");
+    checkAthenaConfig(config, { env: io.env, needsBucket: false });
     const { createAthenaSqlClient } = await import("../../destination/athena/client.js");
     client = createAthenaSqlClient(config, database ? { database } : {});
   }

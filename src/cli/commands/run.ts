@@ -1,15 +1,16 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { format } from "node:util";
-import { maskSecrets } from "../../util/secrets.js";
-import { InterruptedError, UsageError } from "../../errors.js";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DltAthenaError, UsageError } from "../../errors.js";
 import { validateDatasetName, validatePipelineName } from "../../pipeline/names.js";
-import { clearInterrupt, interruptSignal, requestInterrupt } from "../../util/interrupt.js";
-import { runContext, setRunOverrides } from "../../pipeline/run-context.js";
+import type { ProgressEvent } from "../../pipeline/run-host.js";
 import type { CliIo } from "../io.js";
+import { logLevelOf } from "../output/log-level.js";
 import { createProgress } from "../output/progress.js";
 import { printJson } from "../output/render.js";
+import { HOST_ENV } from "../script/protocol.js";
+import type { HostInput, ReportLine, ScriptFailure } from "../script/protocol.js";
 
 export interface RunCommandOptions {
   readonly local?: boolean;
@@ -20,11 +21,26 @@ export interface RunCommandOptions {
   readonly projectDir?: string;
   /** `--wait <seconds>` for another run of the pipeline to release its lock. */
   readonly wait?: number;
+  /** The global `--verbose`. */
+  readonly verbose?: boolean;
 }
 
+/** What the script's process left behind: its reports, how it ended, the end of its stderr. */
+interface ScriptOutcome {
+  readonly lines: readonly ReportLine[];
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderrTail: string;
+}
+
+const HOST_MODULE = new URL("../script/host.js", import.meta.url).href;
+const STDERR_TAIL = 4000;
+
 /**
- * Runs a pipeline script with TypeScript support. The flags become overrides every pipeline in
- * the script picks up; the load infos the script's runs produce are printed at the end.
+ * Runs a pipeline script (.ts, .mts, .cts, .js, .mjs; ES module or CommonJS) in a child Node
+ * process and waits for it to end, so every pipeline it starts (main()-style included) is done
+ * and reported. The flags reach its pipelines through the run host; what the script prints goes
+ * to stdout, or to stderr with `--json`, whose stdout carries one document only.
  */
 export async function runScript(io: CliIo, script: string, options: RunCommandOptions): Promise<void> {
   const projectDir = resolve(io.cwd, options.projectDir ?? ".");
@@ -34,93 +50,119 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   }
   if (options.pipelineName !== undefined) validatePipelineName(options.pipelineName, "--pipeline-name");
   if (options.dataset !== undefined) validateDatasetName(options.dataset, "--dataset");
-  setRunOverrides({
-    ...(options.pipelineName ? { pipelineName: options.pipelineName } : {}),
-    ...(options.dataset ? { datasetName: options.dataset } : {}),
-    isLocal: options.local === true,
-    isDryRun: options.dryRun === true,
-    projectDir,
-    progress: io.isInteractive && !options.json,
-    ...(options.wait !== undefined ? { lockWaitSeconds: options.wait } : {}),
-  });
-  const unmask = maskConsole();
-  const restoreConsole = options.json ? redirectConsoleToStderr() : () => undefined;
-  const restore = () => {
-    restoreConsole();
-    unmask();
-  };
   // A spinner needs a real terminal: some pseudo-terminals report 0 columns, which breaks redraws.
   const hasTerminal = io.isInteractive && (process.stderr.columns ?? 0) >= 20;
   const progress = hasTerminal && !options.json ? await createProgress() : undefined;
-  runContext().progress = progress?.listener;
-  const stopSignals = handleSignals(io);
-  try {
-    // One module graph for the CLI and the script, so both share the run context.
-    const { register } = await import("tsx/esm/api");
-    register();
-    await import(pathToFileURL(path).href);
-    // A script that caught the interruption still ends as interrupted.
-    const signal = interruptSignal();
-    if (signal !== undefined) throw new InterruptedError(signal, "while the script ran");
-  } finally {
-    stopSignals();
-    progress?.stop();
-    restore();
+  const level = logLevelOf(io, projectDir, options.verbose === true);
+  if (level === "DEBUG") io.stderr(`debug: running ${path} in its own process (node ${process.version}, project ${projectDir})\n`);
+  const outcome = await runChild(io, path, {
+    overrides: {
+      ...(options.pipelineName ? { pipelineName: options.pipelineName } : {}),
+      ...(options.dataset ? { datasetName: options.dataset } : {}),
+      isLocal: options.local === true,
+      isDryRun: options.dryRun === true,
+      projectDir,
+      ...(options.wait !== undefined ? { lockWaitSeconds: options.wait } : {}),
+    },
+    isJson: options.json === true,
+    // Without a spinner, INFO and DEBUG log progress as lines on stderr.
+    logProgress: progress === undefined && (level === "DEBUG" || level === "INFO"),
+    ...(progress ? { onProgress: progress.listener, onOutput: progress.clear } : {}),
+  }).finally(() => progress?.stop());
+  const loads = outcome.lines.flatMap((line) => (line.kind === "load" ? [line] : []));
+  const dryRuns = outcome.lines.flatMap((line) => (line.kind === "dry_run" ? [line] : []));
+  const failure = outcome.lines.find((line) => line.kind === "error")?.error;
+  if (outcome.signal !== null && failure === undefined) {
+    // The script's process died of a signal it did not handle (SIGKILL, a crash): the CLI ends
+    // the same way, as a shell would see it.
+    io.stderr(`Pipeline script ${script} was stopped by ${outcome.signal}.\n`);
+    process.kill(process.pid, outcome.signal);
   }
-  const { loadInfos: infos, dryRuns } = runContext();
+  if (failure || outcome.exitCode !== 0) {
+    if (!options.json) for (const load of loads) io.stdout(`${load.text}\n`);
+    if (failure?.stack && (!options.json || level === "DEBUG")) io.stderr(`${failure.stack}\n`);
+    throw scriptError(script, outcome, failure, loads.map((l) => l.load));
+  }
   if (options.dryRun) {
-    if (options.json) return printJson(io, { status: "ok", dry_run: true, plans: dryRuns });
-    const { formatDryRun } = await import("../../pipeline/dry-run.js");
+    if (options.json) return printJson(io, { status: "ok", dry_run: true, plans: dryRuns.map((d) => d.plan) });
     if (dryRuns.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
-    for (const plan of dryRuns) io.stdout(`${formatDryRun(plan)}\n`);
+    const { formatDryRun } = await import("../../pipeline/dry-run.js");
+    for (const dryRun of dryRuns) io.stdout(`${formatDryRun(dryRun.plan)}\n`);
     return;
   }
-  if (options.json) {
-    printJson(io, { status: "ok", loads: infos.map((info) => info.toJSON()) });
-    return;
+  if (options.json) return printJson(io, { status: "ok", loads: loads.map((l) => l.load) });
+  if (loads.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
+  for (const load of loads) io.stdout(`${load.text}\n`);
+}
+
+/** The error `run` reports: the script's own (code and message kept), or how its process ended. */
+function scriptError(script: string, outcome: ScriptOutcome, failure: ScriptFailure | undefined, loads: readonly unknown[]): DltAthenaError {
+  const extra = { script, ...(loads.length > 0 ? { loads } : {}) };
+  if (failure) {
+    return new DltAthenaError(failure.code, failure.kind, failure.message, { meta: { ...failure.meta, ...extra } });
   }
-  if (infos.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
-  for (const info of infos) io.stderr(`${info.toString()}\n`);
+  const ended = outcome.signal ? `was stopped by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
+  const lastLines = outcome.stderrTail.trim().split("\n").slice(-5).join("\n").trim();
+  const message = `Pipeline script ${script} ${ended}${lastLines ? `: ${lastLines}` : ""}`;
+  return new DltAthenaError("script_failed", "internal", message, { meta: { ...extra, exit_code: outcome.exitCode, ...(outcome.signal ? { signal: outcome.signal } : {}) } });
 }
 
-/**
- * SIGINT and SIGTERM ask the pipeline to stop at its next safe point (the run then exits 130 or
- * 143); a second signal exits at once, which is safe too: every step is journaled.
- */
-function handleSignals(io: CliIo): () => void {
-  clearInterrupt();
-  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
-    if (interruptSignal() !== undefined) process.exit(signal === "SIGTERM" ? 143 : 130);
-    requestInterrupt(signal);
-    io.stderr(`\n${signal} received: stopping at the next safe point (send it again to stop at once).\n`);
+function runChild(
+  io: CliIo,
+  path: string,
+  options: {
+    readonly overrides: HostInput["overrides"];
+    readonly isJson: boolean;
+    readonly logProgress: boolean;
+    readonly onProgress?: (event: ProgressEvent) => void;
+    readonly onOutput?: () => void;
+  },
+): Promise<ScriptOutcome> {
+  const folder = mkdtempSync(join(tmpdir(), "dlt-athena-run-"));
+  const reportFile = join(folder, "report.ndjson");
+  const input: HostInput = { script: path, overrides: options.overrides, reportFile, progress: options.onProgress !== undefined, logProgress: options.logProgress };
+  const child = spawn(process.execPath, ["--import", HOST_MODULE, path], {
+    cwd: io.cwd,
+    env: {
+      ...io.env,
+      [HOST_ENV]: JSON.stringify(input),
+      ...(options.overrides.projectDir ? { DLT_PROJECT_DIR: options.overrides.projectDir } : {}),
+    },
+    stdio: ["inherit", "pipe", "pipe", "ipc"],
+  });
+  let stderrTail = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    options.onOutput?.();
+    (options.isJson ? io.stderr : io.stdout)(chunk);
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    options.onOutput?.();
+    io.stderr(chunk);
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
+  });
+  child.on("message", (message: { kind?: string; event?: ProgressEvent }) => {
+    if (message.kind === "progress" && message.event) options.onProgress?.(message.event);
+  });
+  // Signals go to the script's process, which stops its pipelines at their next safe point; the
+  // CLI stays to report how it ended. (Ctrl-C on a terminal reaches both: the child counts a
+  // signal that arrives twice within a moment once.)
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  const onInt = () => onSignal("SIGINT");
-  const onTerm = () => onSignal("SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
-  return () => {
-    process.off("SIGINT", onInt);
-    process.off("SIGTERM", onTerm);
-  };
-}
-
-/** What the script logs through `console` passes the secret mask too (a token it prints, an SDK error). */
-function maskConsole(): () => void {
-  const methods = ["log", "info", "debug", "warn", "error"] as const;
-  const original = Object.fromEntries(methods.map((m) => [m, console[m]])) as Pick<Console, (typeof methods)[number]>;
-  for (const method of methods) {
-    const write = original[method].bind(console);
-    console[method] = (...args: unknown[]) => write(maskSecrets(format(...args)));
-  }
-  return () => Object.assign(console, original);
-}
-
-/** With `--json`, stdout carries one document: what the script logs goes to stderr instead. */
-function redirectConsoleToStderr(): () => void {
-  const original = { log: console.log, info: console.info, debug: console.debug };
-  const toStderr = (...args: unknown[]) => console.error(...args);
-  console.log = toStderr;
-  console.info = toStderr;
-  console.debug = toStderr;
-  return () => Object.assign(console, original);
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  process.on("SIGHUP", forward);
+  return new Promise<ScriptOutcome>((resolvePromise, reject) => {
+    child.on("error", reject);
+    child.on("close", (exitCode, signal) => {
+      const text = existsSync(reportFile) ? readFileSync(reportFile, "utf8") : "";
+      const lines = text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as ReportLine);
+      resolvePromise({ lines, exitCode, signal, stderrTail });
+    });
+  }).finally(() => {
+    process.off("SIGINT", forward);
+    process.off("SIGTERM", forward);
+    process.off("SIGHUP", forward);
+    rmSync(folder, { recursive: true, force: true });
+  });
 }

@@ -202,7 +202,7 @@ function runSummary(trace: RunTrace): string[] {
     lines.push(`  ${String(table.name)}: ${String(table.rows)} rows in ${String(table.files)} file(s), ${String(table.bytes)} bytes`);
   }
   const queries = (info.queries ?? {}) as Record<string, unknown>;
-  lines.push(`files: ${String(info.files ?? 0)}, bytes: ${String(info.bytes ?? 0)}, queries: ${String(queries.count ?? 0)} (longest chain ${String(queries.longestChain ?? 0)})`);
+  lines.push(`files: ${String(info.files ?? 0)}, bytes: ${String(info.bytes ?? 0)}, queries: ${String(queries.count ?? 0)} (longest chain ${String(queries.longest_chain ?? queries.longestChain ?? 0)})`);
   for (const warning of Array.isArray(info.warnings) ? (info.warnings as string[]) : []) lines.push(`warning: ${warning}`);
   if (info.has_failed_jobs === true) lines.push("some jobs FAILED: see `info` for the pending package and its failure reasons");
   return lines;

@@ -1,10 +1,10 @@
-import type { ProgressEvent } from "../../pipeline/run-context.js";
+import type { ProgressEvent } from "../../pipeline/run-host.js";
 
 /**
  * A spinner on stderr that follows the pipeline's progress events. Only for people: the caller
  * creates it when stderr is a terminal and `CI` is unset, so logs and scripts stay clean.
  */
-export async function createProgress(): Promise<{ listener: (event: ProgressEvent) => void; stop: () => void }> {
+export async function createProgress(): Promise<{ listener: (event: ProgressEvent) => void; clear: () => void; stop: () => void }> {
   const { default: ora } = await import("ora");
   // discardStdin would take over stdin, which spins when stdin is closed (CI, pipes).
   const spinner = ora({ stream: process.stderr, text: "starting", discardStdin: false }).start();
@@ -18,5 +18,6 @@ export async function createProgress(): Promise<{ listener: (event: ProgressEven
     else if (event.kind === "load") spinner.text = `loading ${event.loadId}: step ${event.done}/${event.total} (${event.step})`;
     else spinner.text = event.text;
   };
-  return { listener, stop: () => spinner.stop() };
+  // clear() before other output lines; the spinner redraws itself on its next frame.
+  return { listener, clear: () => spinner.clear(), stop: () => spinner.stop() };
 }

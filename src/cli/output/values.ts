@@ -22,11 +22,34 @@ export function textValue(value: unknown): string {
   return typeof json === "string" ? json : String(json);
 }
 
-/** `{ columns, rows }` with rows as objects keyed by column name. */
+/**
+ * Column names made unique for JSON objects: a repeated name gets `_2`, `_3`, … (skipping names
+ * the result already has), so two columns both named `id` keep both values.
+ *
+ * @example uniqueColumnNames(["id", "id", "name"]) // ["id", "id_2", "name"]
+ */
+export function uniqueColumnNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name}_${n}`) || seen.has(`${name}_${n}`)) n += 1;
+    const unique = `${name}_${n}`;
+    seen.add(unique);
+    return unique;
+  });
+}
+
+/** `{ columns, rows }` with rows as objects keyed by column name (repeated names suffixed). */
 export function resultToJson(result: QueryResult): { columns: { name: string; type: string }[]; rows: Record<string, unknown>[] } {
+  const names = uniqueColumnNames(result.columns.map((c) => c.name));
   return {
-    columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
-    rows: result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, jsonValue(row[i])]))),
+    columns: result.columns.map((c, i) => ({ name: names[i]!, type: c.type })),
+    rows: result.rows.map((row) => Object.fromEntries(names.map((name, i) => [name, jsonValue(row[i])]))),
   };
 }
 

@@ -197,7 +197,7 @@ function chainMode(root: ResolvedTable, warnings: string[]): ChainMode {
 function mergeMode(root: ResolvedTable, warnings: string[]): ChainMode {
   if (root.format === "hive") {
     warnings.push(
-      `Table \`${root.name}\` has write_disposition "merge", but Hive tables cannot be merged into: its rows were appended. Set table_format="iceberg" on the resource (or force_iceberg) for a real merge.`,
+      `Table \`${root.name}\` has write_disposition "merge", but Hive tables cannot be merged into: its rows were appended. Set \`tableFormat: "iceberg"\` on the resource (or \`[destination.athena] force_iceberg = true\`) for a real merge.`,
     );
     return "append";
   }

@@ -1,9 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LoadError } from "../../../src/errors.js";
 import { pipeline } from "../../../src/pipeline/pipeline.js";
-import { runContext } from "../../../src/pipeline/run-context.js";
 import { incremental } from "../../../src/source/incremental.js";
 import { resource, transformer } from "../../../src/source/resource.js";
 import { source } from "../../../src/source/source.js";
@@ -124,6 +125,21 @@ describe("pipeline.run", () => {
     expect(error.message).toBe(`Pipeline step load failed for load package ${loadId}: Athena said no.\nThe load package stays pending; run again to resume it.`);
   });
 
+  it("names the resource and the hidden cause (errno, host) when fetch fails", async () => {
+    const server = createServer();
+    const port = await new Promise<number>((done) => server.listen(0, "127.0.0.1", () => done((server.address() as AddressInfo).port)));
+    await new Promise((done) => server.close(done));
+    const unreachable = resource(
+      async function* () {
+        yield await fetch(`http://127.0.0.1:${port}/never`).then((r) => r.json());
+      },
+      { name: "remote_things" },
+    );
+    const error = (await newPipeline().run(unreachable).then(() => new Error("the run succeeded"), (caught: unknown) => caught)) as Error;
+    expect(error.message).toContain("resource `remote_things`");
+    expect(error.message).toContain(`fetch failed (ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
   it("keeps the state unchanged and says which step failed when a resource throws", async () => {
     const failing = resource(
       function* () {
@@ -133,7 +149,7 @@ describe("pipeline.run", () => {
       { name: "flaky", incremental: incremental("updated") },
     );
     const p = newPipeline();
-    await expect(p.run(failing)).rejects.toThrow("Pipeline step extract failed: API answered 500");
+    await expect(p.run(failing)).rejects.toThrow("Pipeline step extract failed in resource `flaky`: API answered 500");
     expect(p.state.sources.shop?.resources?.flaky?.incremental).toBeUndefined();
     expect(destination.loads).toHaveLength(0);
   });
@@ -194,7 +210,6 @@ describe("pipeline.run", () => {
       await p.run([{ id: 1 }], { tableName: "things" });
     } finally {
       spy.mockRestore();
-      runContext().progress = undefined;
     }
     expect(written.join("")).toMatch(/loading package \d+\.\d+ into recording/);
   });

@@ -22,6 +22,7 @@ describe("init", () => {
     expect(result.written).toEqual([
       "chess_pipeline.ts",
       "chess/index.ts",
+      "chess/sample.json",
       ".dlt/config.toml",
       ".dlt/secrets.toml",
       ".gitignore",
@@ -95,10 +96,40 @@ describe("init", () => {
     expect(existsSync(join(dir, ".dlt/config.toml"))).toBe(false);
   });
 
-  it("overwrites existing files with force", () => {
+  it("overwrites generated code with force, but never a filled-in secret or config value", () => {
+    writeScaffold({ source: "chess", destination: "athena", dir, packageVersion: "^0.1.0" });
     writeFileSync(join(dir, "chess_pipeline.ts"), "// mine\n");
-    writeScaffold({ source: "chess", destination: "athena", dir, force: true, packageVersion: "^0.1.0" });
+    const filled = read(".dlt/secrets.toml").replace('bucket_url = "please set me up!"', 'bucket_url = "s3://my-lake"');
+    writeFileSync(join(dir, ".dlt/secrets.toml"), filled);
+    writeFileSync(join(dir, ".dlt/config.toml"), '[runtime]\nlog_level = "DEBUG"\n');
+    const result = writeScaffold({ source: "chess", destination: "athena", dir, force: true, packageVersion: "^0.1.0" });
     expect(read("chess_pipeline.ts")).toContain("pipeline(");
+    expect(read(".dlt/secrets.toml")).toBe(filled);
+    const config = parse(read(".dlt/config.toml")) as any;
+    expect(config.runtime.log_level).toBe("DEBUG");
+    expect(config.sources).toHaveProperty("chess");
+    expect(result.files.find((f) => f.path === ".dlt/secrets.toml")?.action).toBe("unchanged");
+  });
+
+  it("adds a second source to a project without --force, merging config, secrets, .gitignore and package.json", () => {
+    writeScaffold({ source: "chess", destination: "athena", dir, packageVersion: "^0.1.0" });
+    writeFileSync(join(dir, ".gitignore"), "dist/\n");
+    writeFileSync(join(dir, ".dlt/secrets.toml"), '# mine\n[destination.filesystem]\nbucket_url = "s3://my-lake" # keep\n');
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", type: "commonjs", scripts: { start: "node x.js" } }));
+    const result = writeScaffold({ source: "github_issues", destination: "athena", dir, packageVersion: "file:/somewhere/dlt-athena" });
+    expect(result.written).toEqual(["github_issues_pipeline.ts", "github_issues/index.ts"]);
+    expect(read("chess_pipeline.ts")).toContain("chessSource");
+    const secrets = read(".dlt/secrets.toml");
+    expect(secrets.startsWith('# mine\n[destination.filesystem]\nbucket_url = "s3://my-lake" # keep\n')).toBe(true);
+    const parsed = parse(secrets) as any;
+    expect(parsed.destination.filesystem.bucket_url).toBe("s3://my-lake");
+    expect(parsed.destination.filesystem.credentials.aws_access_key_id).toBe("please set me up!");
+    expect(parsed.destination.athena.credentials.region_name).toBe("please set me up!");
+    expect(parse(read(".dlt/config.toml"))).toHaveProperty(["sources", "github_issues"]);
+    expect(read(".gitignore").split("\n")).toEqual(expect.arrayContaining(["dist/", ".dlt/secrets.toml", ".dlt/local/"]));
+    const pkg = JSON.parse(read("package.json"));
+    expect(pkg).toMatchObject({ name: "mine", type: "commonjs", dependencies: { "dlt-athena": "file:/somewhere/dlt-athena" } });
+    expect(pkg.scripts.start).toBe("node x.js");
   });
 
   it.each(["9lives", "my-source", "with space", "class", "", "ünïcode"])("refuses the source name %j", (name) => {

@@ -7,4 +7,4 @@
 -- wave 1
 -- [1.0.recordLoad]
 INSERT INTO "awsdatacatalog"."shop_data"."_dlt_loads"("load_id", "schema_name", "status", "inserted_at", "schema_version_hash") VALUES ('1714392000.1234567', 'shop', 0, TIMESTAMP '2024-04-29 12:00:05.123', '/GMId4RMar4FFOrg7l+nrBr86QOtELLCDVKfTY7oL4k=');
--- warning: Table `orders` has write_disposition "merge", but Hive tables cannot be merged into: its rows were appended. Set table_format="iceberg" on the resource (or force_iceberg) for a real merge.
+-- warning: Table `orders` has write_disposition "merge", but Hive tables cannot be merged into: its rows were appended. Set `tableFormat: "iceberg"` on the resource (or `[destination.athena] force_iceberg = true`) for a real merge.
