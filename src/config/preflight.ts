@@ -25,6 +25,8 @@ export interface CheckOptions {
   readonly home?: string;
   /** False for commands that only query (no staging bucket needed). Default true. */
   readonly needsBucket?: boolean;
+  /** True for `--dry-run`: missing credentials or region mean "plan against nothing deployed", not an error. */
+  readonly credentialsOptional?: boolean;
 }
 
 function isSet(value: string | undefined): value is string {
@@ -127,7 +129,8 @@ export function findMissingAthenaConfig(config: ResolvedConfig, options: CheckOp
  * environment variable, before anything touches the network.
  */
 export function checkAthenaConfig(config: ResolvedConfig, options: CheckOptions = {}): void {
-  const found = findMissingAthenaConfig(config, options);
+  const optional = /\.(region_name|aws_access_key_id|aws_secret_access_key)$/;
+  const found = findMissingAthenaConfig(config, options).filter((m) => options.credentialsOptional !== true || !optional.test(m.key));
   if (found.length === 0) return;
   const lines = found.map((m) => `  ${tomlNameOf(m.key.split("."))} (environment: ${m.env})${m.hint ? `: ${m.hint}` : ""}`);
   throw new ConfigError(

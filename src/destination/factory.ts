@@ -3,6 +3,7 @@ import { tomlNameOf } from "../config/spec.js";
 import { ConfigError } from "../errors.js";
 import { awsSettingsFor, credentialsFor } from "../config/aws.js";
 import { checkAthenaConfig } from "../config/preflight.js";
+import { PLACEHOLDER } from "../config/resolve.js";
 import type { DestinationFactoryInput } from "./contract.js";
 import { normalizeTableIdentifier } from "../schema/naming.js";
 import { parseBucketUrl } from "../staging/bucket-url.js";
@@ -156,10 +157,23 @@ export function openEngine(config: ResolvedConfig, target: EngineTarget): Promis
   return config.getBoolean("destination.athena.local") ? localEngine(config, target) : athenaEngine(config, target);
 }
 
-/** The `athena` destination over the engine the configuration selects. */
-export async function createAthenaDestination(input: DestinationFactoryInput): Promise<WarehouseDestination> {
+/**
+ * The `athena` destination over the engine the configuration selects.
+ *
+ * `forDryRun`: a `--dry-run` without AWS credentials or region plans against nothing deployed,
+ * so those two are not required; every other check (the bucket, the layout, a named profile
+ * that does not exist) is the real run's, with the same errors.
+ *
+ * @throws ConfigError (exit 2) for an invalid bucket URL or layout, or missing configuration.
+ */
+export async function createAthenaDestination(input: DestinationFactoryInput, options: { readonly forDryRun?: boolean } = {}): Promise<WarehouseDestination> {
   const settings = warehouseSettings(input.config, input.datasetName);
-  // Every value Athena needs is checked here, before any network call, and reported together.
-  if (!input.config.getBoolean("destination.athena.local")) checkAthenaConfig(input.config, { env: input.config.env });
+  if (!input.config.getBoolean("destination.athena.local")) {
+    // A bucket URL that is set but invalid is reported first, the same way in a real and a dry run.
+    const bucketUrl = input.config.getString("destination.filesystem.bucket_url");
+    if (bucketUrl !== undefined && bucketUrl.trim() !== "" && bucketUrl !== PLACEHOLDER) athenaBucketUrl(input.config);
+    // Every value Athena needs is checked here, before any network call, and reported together.
+    checkAthenaConfig(input.config, { env: input.config.env, ...(options.forDryRun === true ? { credentialsOptional: true } : {}) });
+  }
   return new WarehouseDestination(await openEngine(input.config, settings), settings);
 }

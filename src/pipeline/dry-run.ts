@@ -81,7 +81,7 @@ export async function openDryRunTarget(config: ResolvedConfig, datasetName: stri
     return { destination, name: destination.name, identity, reason: `read-only discovery of ${paths.databasePath}`, bucketUrl, dialect, close: () => destination.close() };
   }
   // The real run's destination, so every key is checked the same way; opening it sends nothing.
-  const destination = await factory.createAthenaDestination({ config, pipelineName: "", datasetName });
+  const destination = await factory.createAthenaDestination({ config, pipelineName: "", datasetName }, { forDryRun: true });
   const bucketUrl = factory.athenaBucketUrl(config);
   const dialect = (await import("../destination/athena/dialect.js")).athenaDialect;
   if (!hasAthenaCredentials(config)) {

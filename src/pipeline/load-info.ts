@@ -115,6 +115,7 @@ export class LoadInfo {
       queries: snakeCaseKeys(this.queries),
       retries: this.retries,
       warnings: this.warnings,
+      run_warnings: this.runWarnings,
       packages: snakeCaseKeys(this.packages),
     };
   }

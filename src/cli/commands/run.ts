@@ -72,6 +72,9 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   const loads = outcome.lines.flatMap((line) => (line.kind === "load" ? [line] : []));
   const dryRuns = outcome.lines.flatMap((line) => (line.kind === "dry_run" ? [line] : []));
   const failure = outcome.lines.find((line) => line.kind === "error")?.error;
+  // Warnings about the run as a whole (a reset by the state sync, a package kept for another
+  // destination) also go to stderr, so they are seen when stdout is redirected or is JSON.
+  for (const load of loads) for (const warning of runWarningsOf(load.load)) io.stderr(`warning: ${warning}\n`);
   if (outcome.signal !== null && failure === undefined) {
     // The script's process died of a signal it did not handle (SIGKILL, a crash): the CLI ends
     // the same way, as a shell would see it.
@@ -93,6 +96,11 @@ export async function runScript(io: CliIo, script: string, options: RunCommandOp
   if (options.json) return printJson(io, { status: "ok", loads: loads.map((l) => l.load) });
   if (loads.length === 0) io.stderr(`${script} finished without running a pipeline.\n`);
   for (const load of loads) io.stdout(`${load.text}\n`);
+}
+
+function runWarningsOf(load: unknown): string[] {
+  const warnings = (load as { run_warnings?: unknown } | undefined)?.run_warnings;
+  return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === "string") : [];
 }
 
 /** The error `run` reports: the script's own (code and message kept), or how its process ended. */
