@@ -214,9 +214,10 @@ export class WarehouseDestination implements Destination {
       await this.assertOwnStaging(plan, context.schema, counted);
       discovery = { count: counted.count, seconds: (Date.now() - started) / 1000 };
       await pkg.writeJSON(PLAN_FILE, plan);
-      // The plan records this schema version; a second package of the run must look again.
-      this.known = undefined;
     }
+    // Any plan may record a schema version (a stored one from an interrupted run too): what the
+    // run's sync read found is stale from here on, so the next package of the run looks again.
+    this.known = undefined;
     const total = plan.waves.reduce((n, wave) => n + wave.length, 0);
     let done = 0;
     const result = await executePlan(plan, {
