@@ -39,7 +39,10 @@ function run(command: string, args: readonly string[]): Promise<string> {
 function ours(rows: unknown[]): { start: unknown } {
   const result = project.cli(["run", "pipeline.ts", "--local"], { ROWS: JSON.stringify(rows) });
   expect(result.status, result.stderr).toBe(0);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { start: unknown };
+  // The script prints one JSON line; the CLI's run summary follows it on stdout.
+  const line = result.stdout.split("\n").find((l) => l.startsWith('{"start":'));
+  expect(line, result.stdout).toBeDefined();
+  return JSON.parse(line!) as { start: unknown };
 }
 
 function ids(): number[] {

@@ -4,7 +4,7 @@
  * Tables are read back from Trino row by row. The local engine's full matrix is in test/crash/.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN } from "../support/cli.js";
@@ -86,10 +86,20 @@ describe("two runs of one pipeline at once on the AWS path", () => {
     const first = spawn(process.execPath, [BIN, "run", "slow.ts"], { cwd: project.dir, env: { ...env, SLOW_MS: "1500" } });
     const firstDone = new Promise<number | null>((resolve) => first.on("close", resolve));
     const deadline = Date.now() + 120_000;
-    while (!existsSync(lock) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The lock file is created, then written: wait until it names its holder (the script's process).
+    const holderPid = (): number | undefined => {
+      try {
+        return (JSON.parse(readFileSync(lock, "utf8")) as { pid: number }).pid;
+      } catch {
+        return undefined;
+      }
+    };
+    while (holderPid() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const holder = holderPid();
     const second = project.runRaw("slow.ts", { UP_TO: "4", DATASET: ds });
     expect(second.status).toBe(1);
-    expect(second.stdout + second.stderr).toContain(`PID ${first.pid}`);
+    expect(holder).toBeDefined();
+    expect(second.stdout + second.stderr).toContain(`PID ${holder}`);
     expect(second.stdout + second.stderr).toContain(lock);
     const waited = spawn(process.execPath, [BIN, "run", "slow.ts", "--wait", "600"], { cwd: project.dir, env });
     const waitedDone = new Promise<number | null>((resolve) => waited.on("close", resolve));
