@@ -1,19 +1,13 @@
 /** What `dlt-athena run` and the child running the script tell each other. */
 import type { ErrorKind } from "../../errors.js";
 import type { DryRunPlan } from "../../pipeline/dry-run.js";
+import type { RunOverrides } from "../../pipeline/run-host.js";
 
 /** The environment variable carrying {@link HostInput} as JSON to the child. */
 export const HOST_ENV = "DLT_ATHENA_SCRIPT_HOST";
 
 export interface HostInput {
-  readonly overrides: {
-    readonly pipelineName?: string;
-    readonly datasetName?: string;
-    readonly isLocal?: boolean;
-    readonly isDryRun?: boolean;
-    readonly projectDir?: string;
-    readonly lockWaitSeconds?: number;
-  };
+  readonly overrides: RunOverrides;
   /** The script's absolute path. */
   readonly script: string;
   /** The file the child appends {@link ReportLine}s to. */
